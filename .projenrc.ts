@@ -1,0 +1,116 @@
+import { awscdk, javascript, DependencyType } from 'projen';
+
+/** Oldest aws-cdk-lib that cdk-nag 3 accepts: the peer-dependency floor. */
+const CDK_PEER_MINIMUM = '2.257.0';
+/** The aws-cdk-lib we develop and test against: the newest 2.x. */
+const CDK_DEV_VERSION = '2.276.0';
+const CONSTRUCTS_DEV_VERSION = '10.8.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-message-patterns',
+  description:
+    'AWS CDK L3 constructs for message-driven architectures: SQS queues with dead-letter queues, SNS fan-out, EventBridge routes and Kinesis CQRS pipelines, secure and observable by default.',
+  author: 'cdk-message-patterns contributors',
+  authorAddress: 'maintainers@cdk-message-patterns.dev',
+  repositoryUrl: 'https://github.com/cdk-message-patterns/cdk-message-patterns.git',
+  homepage: 'https://github.com/cdk-message-patterns/cdk-message-patterns',
+  keywords: ['aws-cdk', 'cdk', 'sqs', 'sns', 'eventbridge', 'kinesis', 'dead-letter-queue', 'messaging', 'cqrs'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  cdkVersion: CDK_PEER_MINIMUM,
+  constructsVersion: '10.5.1',
+  // The dev versions below are added explicitly instead of pinning the peer minimum.
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  // The project is built and tested by .ci/run; no hosted workflows.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  // Language packages (built by `npx projen package-all`).
+  publishToPypi: {
+    distName: 'cdk-message-patterns',
+    module: 'cdk_message_patterns',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkmessagepatterns',
+    mavenGroupId: 'io.github.cdk-message-patterns',
+    mavenArtifactId: 'cdk-message-patterns',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-message-patterns/cdk-message-patterns-go',
+    packageName: 'cdkmessagepatterns',
+  },
+
+  // Lambda handlers shipped with the library (`*.lambda.ts`) are bundled with
+  // esbuild at build time, on a current Node.js runtime.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { sourcemap: false },
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    'fast-check@^4.10.2',
+    'aws-cdk@2.1148.1',
+    'tsconfig-paths@^4.2.0',
+    '@types/aws-lambda@^8.10.164',
+    '@aws-sdk/client-dynamodb@^3',
+    'esbuild@^0.28.2',
+  ],
+
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 120_000,
+      // Example apps are synthesized by their own task.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
+    },
+  },
+  gitignore: ['cdk.out', '.cdk.staging', '/examples/**/cdk.out', '/.venv', '*.nag-out'],
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+  // Example apps are type-checked with their own tsconfig when they synthesize.
+  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'], exclude: ['examples'] },
+});
+
+project.npmignore?.exclude('/examples', '/.ci', 'cdk.out', '/bench');
+
+// Develop and test against the newest aws-cdk-lib; users only need the peer minimum.
+project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
+project.deps.addDependency(`constructs@${CONSTRUCTS_DEV_VERSION}`, DependencyType.BUILD);
+
+// `build` packages the npm tarball only; `package-all` adds the Python, Java and Go packages.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// Example apps: each folder under examples/ is a CDK app synthesized with the CDK CLI.
+const EXAMPLES = ['order-processing'];
+const synthExamples = project.addTask('synth:examples', {
+  description: 'Synthesize every example app with the CDK CLI',
+  // The CLI needs no network for a synth: no telemetry, no notices.
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  synthExamples.spawn(bundle);
+}
+for (const example of EXAMPLES) {
+  synthExamples.exec('cdk synth --quiet --no-notices --output cdk.out', { cwd: `examples/${example}`, name: example });
+}
+
+// The README's two commands: each installs what it needs on a fresh clone.
+project.package.setScript('examples', 'npm ci && projen synth:examples');
+project.package.setScript('check', 'npm ci && projen build && projen synth:examples');
+
+project.synth();

@@ -1,0 +1,425 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QueueSettings, resolveQueueSettings, sendersUnableToUseAwsManagedKey, validateAwsManagedKeyUse } from './validate-queue-with-dlq-props';
+import { oldestMessageAgeAlarm, queueNotEmptyAlarm } from '../core/alarms';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+
+/**
+ * Options of the Lambda event source that feeds a queue's consumer.
+ */
+export interface QueueConsumerOptions {
+  /**
+   * The largest number of messages handed to one invocation.
+   *
+   * Standard queues accept 1 to 10,000 (above 10, `maxBatchingWindow` must be
+   * set); FIFO queues 1 to 10.
+   *
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long Lambda gathers messages before invoking the function, up to 5
+   * minutes. Not supported by FIFO queues.
+   *
+   * @default - no batching window: the function is invoked as soon as messages arrive
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * The most concurrent invocations the event source starts, 2 to 1,000.
+   *
+   * @default - up to the function's concurrency limit
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * Whether the function reports which messages of a batch failed
+   * (`batchItemFailures`), so that only those are retried.
+   *
+   * On by default: without it, one failing message makes the whole batch
+   * visible again and every message in it is processed again.
+   *
+   * @default true
+   */
+  readonly reportBatchItemFailures?: boolean;
+
+  /**
+   * Whether the event source polls the queue.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The consumer function's timeout, used to derive the queue's visibility
+   * timeout. Needed only for a function whose timeout cannot be read at synth
+   * (an imported function) when `visibilityTimeout` is not set.
+   *
+   * @default - read from the function's configuration (3 seconds when it sets none)
+   */
+  readonly functionTimeout?: Duration;
+}
+
+/**
+ * Properties of a {@link QueueWithDlq}.
+ */
+export interface QueueWithDlqProps {
+  /**
+   * The queue's name. A name ending in `.fifo` makes a FIFO queue.
+   *
+   * @default - a name generated from the construct path (so that the
+   * dead-letter queue's redrive-allow policy can name the queue without a
+   * circular reference)
+   */
+  readonly queueName?: string;
+
+  /**
+   * Whether the queue (and the dead-letter queue it creates) is FIFO.
+   *
+   * @default - true when `queueName` ends in `.fifo`, false otherwise
+   */
+  readonly fifo?: boolean;
+
+  /**
+   * FIFO only: deduplicate messages on a SHA-256 hash of their body instead
+   * of requiring a deduplication id on each message.
+   *
+   * @default false
+   */
+  readonly contentBasedDeduplication?: boolean;
+
+  /**
+   * How long a received message stays invisible to other receivers, 0 to 12
+   * hours. With a consumer it must be at least the function's timeout.
+   *
+   * @default - with a consumer, 6 × the function timeout + the batching window
+   * (AWS's guidance for Lambda); without one, 30 seconds
+   */
+  readonly visibilityTimeout?: Duration;
+
+  /**
+   * How long the queue keeps a message, 60 seconds to 14 days.
+   *
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+
+  /**
+   * How long a receive call waits for a message to arrive (long polling), 0
+   * to 20 seconds. Long polling removes the cost of empty receives.
+   *
+   * @default Duration.seconds(20)
+   */
+  readonly receiveMessageWaitTime?: Duration;
+
+  /**
+   * How many times a message is received before it is moved to the
+   * dead-letter queue, 1 to 1,000.
+   *
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * A dead-letter queue you bring instead of the one this construct creates.
+   * It must be FIFO exactly when the queue is. Its retention and
+   * redrive-allow policy are yours to set.
+   *
+   * @default - a dead-letter queue is created
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * The name of the dead-letter queue this construct creates.
+   *
+   * @default - `<queueName>-dlq` when `queueName` is given (before `.fifo`),
+   * otherwise generated
+   */
+  readonly deadLetterQueueName?: string;
+
+  /**
+   * How long the created dead-letter queue keeps a message, 60 seconds to 14
+   * days and never shorter than `retentionPeriod`.
+   *
+   * @default Duration.days(14)
+   */
+  readonly deadLetterRetentionPeriod?: Duration;
+
+  /**
+   * How the queues are encrypted at rest. `UNENCRYPTED` is refused.
+   * `KMS_MANAGED` (the AWS-managed `alias/aws/sqs` key) cannot be used when SNS
+   * or EventBridge deliver to the queue.
+   *
+   * @default - `KMS` when `encryptionMasterKey` is given, otherwise
+   * `SQS_MANAGED` (SSE-SQS: free, and usable by every AWS service that sends
+   * to queues)
+   */
+  readonly encryption?: sqs.QueueEncryption;
+
+  /**
+   * The customer-managed KMS key of both queues, with `encryption: KMS`.
+   *
+   * @default - with `encryption: KMS`, a key with yearly rotation is created
+   */
+  readonly encryptionMasterKey?: kms.IKey;
+
+  /**
+   * How long SQS reuses a data key before calling KMS again, 1 minute to 24
+   * hours, for KMS-encrypted queues. Longer means fewer (billed) KMS calls.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly dataKeyReuse?: Duration;
+
+  /**
+   * What happens to the queues (and the messages in them) when they leave the
+   * stack. Queues made by this construct have names, so a retained queue must
+   * be deleted by hand before the stack can create it again.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A Lambda function that consumes the queue.
+   *
+   * @default - no consumer
+   */
+  readonly consumer?: lambda.IFunction;
+
+  /**
+   * Options of the consumer's event source.
+   *
+   * @default - the defaults of QueueConsumerOptions
+   */
+  readonly consumerOptions?: QueueConsumerOptions;
+
+  /**
+   * Whether to alarm when the dead-letter queue holds any message.
+   *
+   * @default true
+   */
+  readonly deadLetterQueueAlarm?: boolean;
+
+  /**
+   * Whether to alarm when the oldest message of the queue is older than
+   * `oldestMessageAgeThreshold`.
+   *
+   * @default true
+   */
+  readonly oldestMessageAlarm?: boolean;
+
+  /**
+   * The age of the oldest message above which the oldest-message alarm fires.
+   * Must be shorter than `retentionPeriod`.
+   *
+   * @default - `maxReceiveCount` × the visibility timeout (the longest a
+   * message can legitimately wait while being retried), at least 5 minutes and
+   * at most half the retention period
+   */
+  readonly oldestMessageAgeThreshold?: Duration;
+
+  /**
+   * An action for every alarm of this construct, for example an SNS topic.
+   *
+   * @default - the alarms have no action
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * An SQS queue that never loses a message: a message that fails
+ * `maxReceiveCount` times moves to a dead-letter queue kept long enough to
+ * act on, and an alarm says so.
+ *
+ * Both queues are encrypted and refuse requests without TLS. An optional
+ * Lambda consumer gets partial batch responses and a visibility timeout
+ * derived from its own timeout.
+ */
+export class QueueWithDlq extends Construct {
+  /** The queue. */
+  public readonly queue: sqs.Queue;
+
+  /** The dead-letter queue: created, or the one given in props. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** The number of receives after which a message moves to the dead-letter queue. */
+  public readonly maxReceiveCount: number;
+
+  /** The KMS key of the queues, when they use a customer-managed key. */
+  public readonly encryptionKey?: kms.IKey;
+
+  /** The consumer function, when one was given. */
+  public readonly consumer?: lambda.IFunction;
+
+  /** The consumer's event source, when a consumer was given. */
+  public readonly eventSource?: sources.SqsEventSource;
+
+  /** The consumer's event source mapping, when a consumer was given. */
+  public readonly eventSourceMapping?: lambda.IEventSourceMapping;
+
+  /** The alarm on messages in the dead-letter queue, unless switched off. */
+  public readonly deadLetterQueueAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on the age of the queue's oldest message, unless switched off. */
+  public readonly oldestMessageAlarm?: cloudwatch.Alarm;
+
+  /** Every alarm of this construct. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: QueueWithDlqProps = {}) {
+    super(scope, id);
+    const settings = resolveQueueSettings(this, props);
+    this.maxReceiveCount = settings.maxReceiveCount;
+    this.encryptionKey = this.encryptionKeyFor(settings, props);
+
+    const queueName = props.queueName ?? generatedQueueName(this, settings.fifo);
+    this.deadLetterQueue = props.deadLetterQueue ?? this.createDeadLetterQueue(settings, props, queueName);
+
+    this.queue = new sqs.Queue(this, 'Resource', {
+      queueName,
+      fifo: settings.fifo ? true : undefined,
+      contentBasedDeduplication: props.contentBasedDeduplication,
+      visibilityTimeout: settings.visibilityTimeout,
+      retentionPeriod: settings.retentionPeriod,
+      receiveMessageWaitTime: settings.receiveMessageWaitTime,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+      ...this.encryptionProps(settings),
+      enforceSSL: true,
+      removalPolicy: props.removalPolicy,
+    });
+
+    if (props.consumer) {
+      this.consumer = props.consumer;
+      this.eventSource = new sources.SqsEventSource(this.queue, {
+        batchSize: props.consumerOptions?.batchSize,
+        maxBatchingWindow: props.consumerOptions?.maxBatchingWindow,
+        maxConcurrency: props.consumerOptions?.maxConcurrency,
+        reportBatchItemFailures: props.consumerOptions?.reportBatchItemFailures ?? true,
+        enabled: props.consumerOptions?.enabled,
+      });
+      props.consumer.addEventSource(this.eventSource);
+      this.eventSourceMapping = findEventSourceMapping(props.consumer, this.eventSource);
+      if (this.eventSourceMapping) {
+        acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.sqsEventSourceMapping);
+      }
+    }
+
+    const alarms: cloudwatch.Alarm[] = [];
+    if (props.deadLetterQueueAlarm ?? true) {
+      this.deadLetterQueueAlarm = queueNotEmptyAlarm(
+        this,
+        'DeadLetterQueueAlarm',
+        this.deadLetterQueue,
+        `Messages failed ${settings.maxReceiveCount} receives and are in the dead-letter queue of ${this.node.path}.`,
+        props.alarmAction,
+      );
+      alarms.push(this.deadLetterQueueAlarm);
+    }
+    if (props.oldestMessageAlarm ?? true) {
+      this.oldestMessageAlarm = oldestMessageAgeAlarm(
+        this,
+        'OldestMessageAlarm',
+        this.queue,
+        settings.oldestMessageAgeThreshold,
+        props.alarmAction,
+      );
+      alarms.push(this.oldestMessageAlarm);
+    }
+    this.alarms = alarms;
+
+    if (settings.encryption === sqs.QueueEncryption.KMS_MANAGED) {
+      this.node.addValidation({ validate: () => validateAwsManagedKeyUse(sendersUnableToUseAwsManagedKey(this.queue)) });
+    }
+  }
+
+  /**
+   * Grants the permissions to move messages from the dead-letter queue back
+   * to their source queue (`StartMessageMoveTask` and the calls it makes:
+   * receive and delete on the dead-letter queue, send on the source queue,
+   * and the KMS permissions both need).
+   */
+  public grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    this.deadLetterQueue.grantConsumeMessages(grantee);
+    this.queue.grantSendMessages(grantee);
+    return this.deadLetterQueue.grant(
+      grantee,
+      'sqs:StartMessageMoveTask',
+      'sqs:ListMessageMoveTasks',
+      'sqs:CancelMessageMoveTask',
+    );
+  }
+
+  private encryptionKeyFor(settings: QueueSettings, props: QueueWithDlqProps): kms.IKey | undefined {
+    if (settings.encryption !== sqs.QueueEncryption.KMS) {
+      return undefined;
+    }
+    return (
+      props.encryptionMasterKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the messages of ${this.node.path} and its dead-letter queue`,
+        enableKeyRotation: true,
+      })
+    );
+  }
+
+  private encryptionProps(settings: QueueSettings): Pick<sqs.QueueProps, 'encryption' | 'encryptionMasterKey' | 'dataKeyReuse'> {
+    const kmsBased = settings.encryption !== sqs.QueueEncryption.SQS_MANAGED;
+    return {
+      encryption: settings.encryption,
+      encryptionMasterKey: this.encryptionKey,
+      dataKeyReuse: kmsBased ? settings.dataKeyReuse : undefined,
+    };
+  }
+
+  private createDeadLetterQueue(settings: QueueSettings, props: QueueWithDlqProps, queueName: string): sqs.Queue {
+    // The source queue's ARN is built from its name rather than referenced:
+    // the source's redrive policy already references this queue, and a
+    // reference back would be a circular dependency.
+    const sourceArn = Stack.of(this).formatArn({ service: 'sqs', resource: queueName });
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: props.deadLetterQueueName ?? deadLetterQueueNameFor(props.queueName, settings.fifo),
+      fifo: settings.fifo ? true : undefined,
+      retentionPeriod: settings.deadLetterRetentionPeriod,
+      ...this.encryptionProps(settings),
+      enforceSSL: true,
+      removalPolicy: props.removalPolicy,
+      redriveAllowPolicy: {
+        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+        sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceQueueRef', sourceArn)],
+      },
+    });
+    acknowledge(deadLetterQueue, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq);
+    return deadLetterQueue;
+  }
+}
+
+/** A queue name unique to the construct's path, with `.fifo` where needed. */
+function generatedQueueName(scope: Construct, fifo: boolean): string {
+  const suffix = fifo ? '.fifo' : '';
+  return Names.uniqueResourceName(scope, { maxLength: 80 - suffix.length, separator: '-' }) + suffix;
+}
+
+/** `orders` → `orders-dlq`, `orders.fifo` → `orders-dlq.fifo`; no name → generated. */
+function deadLetterQueueNameFor(queueName: string | undefined, fifo: boolean): string | undefined {
+  if (queueName === undefined || Token.isUnresolved(queueName)) {
+    return undefined;
+  }
+  const base = queueName.endsWith('.fifo') ? queueName.slice(0, -'.fifo'.length) : queueName;
+  return `${base.slice(0, 80 - '-dlq.fifo'.length)}-dlq${fifo ? '.fifo' : ''}`;
+}
+
+/** The mapping the event source created on the function. */
+function findEventSourceMapping(fn: lambda.IFunction, source: sources.SqsEventSource): lambda.IEventSourceMapping | undefined {
+  return fn.node.children.find(
+    (child): child is lambda.EventSourceMapping =>
+      child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === source.eventSourceMappingId,
+  );
+}

@@ -1,0 +1,278 @@
+import { Annotations, CfnResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { QueueWithDlqProps } from './queue-with-dlq';
+import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
+
+/** Documented defaults of QueueWithDlq; README's table lists them with their reasons. */
+export const QUEUE_DEFAULTS = {
+  maxReceiveCount: 5,
+  retentionPeriod: Duration.days(4),
+  deadLetterRetentionPeriod: Duration.days(14),
+  receiveMessageWaitTime: Duration.seconds(20),
+  visibilityTimeoutWithoutConsumer: Duration.seconds(30),
+  lambdaDefaultTimeout: Duration.seconds(3),
+  dataKeyReuse: Duration.minutes(5),
+  minimumOldestMessageAgeThreshold: Duration.minutes(5),
+  visibilityTimeoutsPerFunctionTimeout: 6,
+} as const;
+
+/** SQS and Lambda limits the props are checked against. */
+const LIMITS = {
+  minRetention: Duration.seconds(60),
+  maxRetention: Duration.days(14),
+  maxVisibilityTimeout: Duration.hours(12),
+  maxReceiveWait: Duration.seconds(20),
+  minDataKeyReuse: Duration.minutes(1),
+  maxDataKeyReuse: Duration.hours(24),
+  maxBatchingWindow: Duration.minutes(5),
+  maxFunctionTimeout: Duration.minutes(15),
+};
+
+/** Services that deliver to queues but cannot use the AWS-managed `alias/aws/sqs` key. */
+const SENDERS_WITHOUT_AWS_MANAGED_KEY = ['sns.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com'];
+
+/** The props of a QueueWithDlq with every default applied. */
+export interface QueueSettings {
+  readonly fifo: boolean;
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeout: Duration;
+  readonly retentionPeriod: Duration;
+  readonly deadLetterRetentionPeriod: Duration;
+  readonly receiveMessageWaitTime: Duration;
+  readonly encryption: sqs.QueueEncryption;
+  readonly dataKeyReuse: Duration;
+  readonly oldestMessageAgeThreshold: Duration;
+}
+
+/**
+ * Applies the defaults of QueueWithDlq and checks every rule on its props,
+ * throwing one error that lists every violation.
+ */
+export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps): QueueSettings {
+  const v = new PropsValidator(scope);
+  const fifo = isFifo(props);
+  const maxReceiveCount = props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount;
+  const retentionPeriod = props.retentionPeriod ?? QUEUE_DEFAULTS.retentionPeriod;
+  const deadLetterRetentionPeriod = props.deadLetterRetentionPeriod ?? QUEUE_DEFAULTS.deadLetterRetentionPeriod;
+  const receiveMessageWaitTime = props.receiveMessageWaitTime ?? QUEUE_DEFAULTS.receiveMessageWaitTime;
+  const dataKeyReuse = props.dataKeyReuse ?? QUEUE_DEFAULTS.dataKeyReuse;
+  const encryption = props.encryption ?? (props.encryptionMasterKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED);
+
+  validateNamesAndFifo(v, props, fifo);
+  validateDeadLetterQueue(v, props, fifo, retentionPeriod, deadLetterRetentionPeriod);
+  validateEncryption(v, props, encryption);
+  v.integerInRange('maxReceiveCount', props.maxReceiveCount, 1, 1000);
+  v.durationInRange('retentionPeriod', props.retentionPeriod, LIMITS.minRetention, LIMITS.maxRetention);
+  v.durationInRange('receiveMessageWaitTime', props.receiveMessageWaitTime, Duration.seconds(0), LIMITS.maxReceiveWait);
+  v.durationInRange('visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), LIMITS.maxVisibilityTimeout);
+  v.durationInRange('dataKeyReuse', props.dataKeyReuse, LIMITS.minDataKeyReuse, LIMITS.maxDataKeyReuse);
+  validateConsumerOptions(v, props, fifo);
+
+  const functionTimeout = props.consumer ? consumerTimeout(props.consumer, props.consumerOptions?.functionTimeout) : undefined;
+  v.fail(
+    props.consumer !== undefined && functionTimeout === undefined && props.visibilityTimeout === undefined,
+    'visibilityTimeout (or consumerOptions.functionTimeout) is required when the consumer is an imported function: its timeout cannot be read at synth, and a visibility timeout shorter than it makes messages be processed twice',
+  );
+  const visibilityTimeout = props.visibilityTimeout ?? defaultVisibilityTimeout(functionTimeout, props.consumerOptions?.maxBatchingWindow);
+  if (functionTimeout) {
+    checkVisibilityAgainstFunction(scope, v, visibilityTimeout, functionTimeout);
+  }
+
+  const oldestMessageAgeThreshold =
+    props.oldestMessageAgeThreshold ?? defaultOldestMessageAgeThreshold(maxReceiveCount, visibilityTimeout, retentionPeriod);
+  validateOldestMessageAgeThreshold(v, props, retentionPeriod);
+
+  v.throwIfInvalid();
+  return {
+    fifo,
+    maxReceiveCount,
+    visibilityTimeout,
+    retentionPeriod,
+    deadLetterRetentionPeriod,
+    receiveMessageWaitTime,
+    encryption,
+    dataKeyReuse,
+    oldestMessageAgeThreshold,
+  };
+}
+
+function isFifo(props: QueueWithDlqProps): boolean {
+  if (props.fifo !== undefined) {
+    return props.fifo;
+  }
+  return props.queueName !== undefined && !Token.isUnresolved(props.queueName) && props.queueName.endsWith('.fifo');
+}
+
+function validateNamesAndFifo(v: PropsValidator, props: QueueWithDlqProps, fifo: boolean): void {
+  v.queueName('queueName', props.queueName);
+  v.queueName('deadLetterQueueName', props.deadLetterQueueName);
+  for (const [prop, name] of [['queueName', props.queueName], ['deadLetterQueueName', props.deadLetterQueueName]] as const) {
+    if (name === undefined || Token.isUnresolved(name)) {
+      continue;
+    }
+    v.fail(fifo && !name.endsWith('.fifo'), `${prop} of a FIFO queue must end in '.fifo', got '${name}'`);
+    v.fail(!fifo && name.endsWith('.fifo'), `${prop} '${name}' ends in '.fifo' but fifo is false: only FIFO queue names end in '.fifo'`);
+  }
+  v.fail(
+    !fifo && props.contentBasedDeduplication === true,
+    'contentBasedDeduplication applies to FIFO queues only: set fifo: true or leave contentBasedDeduplication unset',
+  );
+}
+
+function validateDeadLetterQueue(
+  v: PropsValidator,
+  props: QueueWithDlqProps,
+  fifo: boolean,
+  retentionPeriod: Duration,
+  deadLetterRetentionPeriod: Duration,
+): void {
+  const dlq = props.deadLetterQueue;
+  if (dlq) {
+    v.fail(props.deadLetterQueueName !== undefined, 'deadLetterQueueName cannot be set together with deadLetterQueue: name the queue you bring where you create it');
+    v.fail(
+      props.deadLetterRetentionPeriod !== undefined,
+      'deadLetterRetentionPeriod cannot be set together with deadLetterQueue: set the retention of the queue you bring where you create it',
+    );
+    const fifoKnown = Resource.isOwnedResource(dlq) || !Token.isUnresolved(dlq.queueArn);
+    v.fail(
+      fifoKnown && dlq.fifo !== fifo,
+      `deadLetterQueue must be ${fifo ? 'a FIFO' : 'a standard'} queue like the queue it serves, got a ${dlq.fifo ? 'FIFO' : 'standard'} queue (SQS rejects a redrive between a FIFO and a standard queue)`,
+    );
+    return;
+  }
+  v.durationInRange('deadLetterRetentionPeriod', props.deadLetterRetentionPeriod, LIMITS.minRetention, LIMITS.maxRetention);
+  if (resolved(retentionPeriod, deadLetterRetentionPeriod)) {
+    v.fail(
+      durationSeconds(deadLetterRetentionPeriod) < durationSeconds(retentionPeriod),
+      `deadLetterRetentionPeriod (${describe(deadLetterRetentionPeriod)}) must not be shorter than retentionPeriod (${describe(retentionPeriod)}): ` +
+        'a message moved to a standard dead-letter queue keeps its original enqueue time, so it could expire there almost at once',
+    );
+  }
+}
+
+function validateEncryption(v: PropsValidator, props: QueueWithDlqProps, encryption: sqs.QueueEncryption): void {
+  v.fail(
+    encryption === sqs.QueueEncryption.UNENCRYPTED,
+    'encryption UNENCRYPTED is not supported: use SQS_MANAGED (free, the default) or KMS',
+  );
+  v.fail(
+    props.encryptionMasterKey !== undefined && encryption !== sqs.QueueEncryption.KMS,
+    `encryptionMasterKey requires encryption KMS, got encryption ${encryption}`,
+  );
+}
+
+function validateConsumerOptions(v: PropsValidator, props: QueueWithDlqProps, fifo: boolean): void {
+  const options = props.consumerOptions;
+  if (!options) {
+    return;
+  }
+  v.fail(props.consumer === undefined, 'consumerOptions requires consumer: there is no event source to configure');
+  v.integerInRange('consumerOptions.batchSize', options.batchSize, 1, fifo ? 10 : 10_000);
+  v.durationInRange('consumerOptions.maxBatchingWindow', options.maxBatchingWindow, Duration.seconds(0), LIMITS.maxBatchingWindow);
+  v.integerInRange('consumerOptions.maxConcurrency', options.maxConcurrency, 2, 1000);
+  v.durationInRange('consumerOptions.functionTimeout', options.functionTimeout, Duration.seconds(1), LIMITS.maxFunctionTimeout);
+  v.fail(
+    fifo && options.maxBatchingWindow !== undefined,
+    `consumerOptions.maxBatchingWindow is not supported for FIFO queues, got ${options.maxBatchingWindow && describe(options.maxBatchingWindow)}`,
+  );
+  const batchSize = options.batchSize;
+  v.fail(
+    !fifo && batchSize !== undefined && !Token.isUnresolved(batchSize) && batchSize > 10 && options.maxBatchingWindow === undefined,
+    `consumerOptions.maxBatchingWindow is required when consumerOptions.batchSize is above 10, got batchSize ${batchSize}`,
+  );
+}
+
+/**
+ * The consumer function's timeout: the explicit one, else the one in the
+ * function's configuration (Lambda's 3-second default when it sets none), or
+ * undefined when the function is imported.
+ */
+export function consumerTimeout(fn: lambda.IFunction, explicit?: Duration): Duration | undefined {
+  if (explicit) {
+    return explicit;
+  }
+  const resource = fn.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource) || resource.cfnResourceType !== 'AWS::Lambda::Function') {
+    return undefined;
+  }
+  const seconds = (resource as lambda.CfnFunction).timeout;
+  return seconds === undefined ? QUEUE_DEFAULTS.lambdaDefaultTimeout : Duration.seconds(seconds);
+}
+
+function defaultVisibilityTimeout(functionTimeout: Duration | undefined, batchingWindow: Duration | undefined): Duration {
+  if (!functionTimeout) {
+    return QUEUE_DEFAULTS.visibilityTimeoutWithoutConsumer;
+  }
+  if (!resolved(functionTimeout) || (batchingWindow && !resolved(batchingWindow))) {
+    return QUEUE_DEFAULTS.visibilityTimeoutWithoutConsumer;
+  }
+  const seconds =
+    QUEUE_DEFAULTS.visibilityTimeoutsPerFunctionTimeout * durationSeconds(functionTimeout) + (batchingWindow ? durationSeconds(batchingWindow) : 0);
+  return Duration.seconds(Math.min(Math.ceil(seconds), LIMITS.maxVisibilityTimeout.toSeconds()));
+}
+
+function checkVisibilityAgainstFunction(scope: Construct, v: PropsValidator, visibility: Duration, functionTimeout: Duration): void {
+  if (!resolved(visibility, functionTimeout)) {
+    return;
+  }
+  const ratio = durationSeconds(visibility) / durationSeconds(functionTimeout);
+  v.fail(
+    ratio < 1,
+    `visibilityTimeout (${describe(visibility)}) must be at least the consumer function's timeout (${describe(functionTimeout)}): Lambda rejects the event source otherwise`,
+  );
+  if (ratio >= 1 && ratio < QUEUE_DEFAULTS.visibilityTimeoutsPerFunctionTimeout) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:visibilityTimeoutBelowGuidance',
+      `visibilityTimeout (${describe(visibility)}) is less than 6 times the consumer function's timeout (${describe(functionTimeout)}). ` +
+        'AWS recommends at least 6 times, so that messages are not received again while throttled invocations are retried.',
+    );
+  }
+}
+
+function defaultOldestMessageAgeThreshold(maxReceiveCount: number, visibility: Duration, retention: Duration): Duration {
+  if (Token.isUnresolved(maxReceiveCount) || !resolved(visibility, retention)) {
+    return Duration.hours(1);
+  }
+  const retrying = maxReceiveCount * durationSeconds(visibility);
+  const floor = QUEUE_DEFAULTS.minimumOldestMessageAgeThreshold.toSeconds();
+  const ceiling = durationSeconds(retention) / 2;
+  return Duration.seconds(Math.ceil(Math.min(Math.max(retrying, floor), ceiling)));
+}
+
+function validateOldestMessageAgeThreshold(v: PropsValidator, props: QueueWithDlqProps, retention: Duration): void {
+  const threshold = props.oldestMessageAgeThreshold;
+  if (!threshold || !resolved(threshold, retention)) {
+    return;
+  }
+  v.fail(
+    durationSeconds(threshold) < 60 || durationSeconds(threshold) >= durationSeconds(retention),
+    `oldestMessageAgeThreshold must be at least 1 minute and shorter than retentionPeriod (${describe(retention)}), got ${describe(threshold)}: ` +
+      'an alarm above the retention period could never fire before the message expires',
+  );
+}
+
+/**
+ * The services in the queue's resource policy that cannot use the AWS-managed
+ * SQS key: their deliveries would fail at run time, silently.
+ */
+export function sendersUnableToUseAwsManagedKey(queue: sqs.IQueue): string[] {
+  const policies = queue.node.children.filter((c): c is sqs.QueuePolicy => c instanceof sqs.QueuePolicy);
+  const services = policies.flatMap((policy) => {
+    const document = Stack.of(queue).resolve(policy.document.toJSON()) as { Statement?: { Principal?: { Service?: string | string[] } }[] };
+    return (document.Statement ?? []).flatMap((s) => ([] as string[]).concat(s.Principal?.Service ?? []));
+  });
+  return [...new Set(services.filter((s) => SENDERS_WITHOUT_AWS_MANAGED_KEY.includes(s)))];
+}
+
+/** The validation message for {@link sendersUnableToUseAwsManagedKey}'s result. */
+export function validateAwsManagedKeyUse(senders: string[]): string[] {
+  if (senders.length === 0) {
+    return [];
+  }
+  return [
+    `encryption KMS_MANAGED (the AWS-managed key alias/aws/sqs) cannot be used when ${senders.join(', ')} deliver to the queue: ` +
+      'those services cannot use that key and their messages would be dropped. Use SQS_MANAGED (the default) or KMS with a customer-managed key.',
+  ];
+}

@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+/** One rule reported by a compliance pack, with the constructs it names. */
+export interface NagFinding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly paths: string[];
+}
+
+/** An app checked by the five packs the library promises to pass, writing to its own folder. */
+export function nagApp(): App {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-message-patterns-nag-')) });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new HIPAASecurityChecks(app),
+    new NIST80053R5Checks(app),
+    new PCIDSS321Checks(app),
+  );
+  return app;
+}
+
+interface ValidationReport {
+  pluginReports: { violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+}
+
+/** Synthesizes the app and returns every error and warning the packs report. */
+export function nagFindings(app: App): NagFinding[] {
+  try {
+    app.synth();
+    return [];
+  } catch (e) {
+    const reportFile = path.join(app.outdir, 'validation-report.json');
+    if (!fs.existsSync(reportFile)) {
+      throw e;
+    }
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport;
+    return report.pluginReports.flatMap((r) =>
+      r.violations.map((v) => ({ rule: v.ruleName, severity: v.severity, paths: v.violatingConstructs.map((c) => c.constructPath) })),
+    );
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+/** Rules that concern a Lambda function's own configuration, which belongs to the user. */
+const USER_FUNCTION_RULES = [
+  'AwsSolutions-L1',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+  'Serverless-LambdaDefaultMemorySize',
+  'Serverless-LambdaDLQ',
+  'Serverless-LambdaLatestVersion',
+  'Serverless-LambdaTracing',
+  'HIPAA.Security-IAMNoInlinePolicy',
+  'HIPAA.Security-LambdaConcurrency',
+  'HIPAA.Security-LambdaDLQ',
+  'HIPAA.Security-LambdaInsideVPC',
+  'NIST.800.53.R5-IAMNoInlinePolicy',
+  'NIST.800.53.R5-LambdaConcurrency',
+  'NIST.800.53.R5-LambdaDLQ',
+  'NIST.800.53.R5-LambdaInsideVPC',
+  'PCI.DSS.321-IAMNoInlinePolicy',
+  'PCI.DSS.321-LambdaInsideVPC',
+];
+
+/**
+ * A Lambda function standing for the user's consumer. The packs' findings on
+ * the function itself (its runtime, memory, tracing, VPC, concurrency and
+ * role) are the user's to settle, so they are acknowledged on the function
+ * only; anything the library creates is still checked.
+ */
+export function userFunction(scope: Construct, id: string, timeout?: Duration): lambda.Function {
+  const fn = new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+    timeout,
+  });
+  Validations.of(fn).acknowledge(
+    ...USER_FUNCTION_RULES.map((rule) => ({ id: rule, reason: "The test's stand-in for the user's function: its own settings are the user's choice." })),
+  );
+  return fn;
+}
+
+/** A fresh stack in a fresh app (with the packs when `nag` is set). */
+export function testStack(nag = false): { app: App; stack: Stack } {
+  const app = nag ? nagApp() : new App();
+  return { app, stack: new Stack(app, 'Test') };
+}

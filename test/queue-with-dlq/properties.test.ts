@@ -1,0 +1,137 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as fc from 'fast-check';
+import { QueueWithDlq, QueueWithDlqProps } from '../../src';
+import { nagFindings, testStack, userFunction } from '../helpers/nag';
+
+/** Every prop name an error may name. */
+const PROP_NAMES = [
+  'queueName', 'fifo', 'contentBasedDeduplication', 'visibilityTimeout', 'retentionPeriod', 'receiveMessageWaitTime',
+  'maxReceiveCount', 'deadLetterQueue', 'deadLetterQueueName', 'deadLetterRetentionPeriod', 'encryption',
+  'encryptionMasterKey', 'dataKeyReuse', 'consumerOptions', 'oldestMessageAgeThreshold',
+];
+
+const seconds = (min: number, max: number) => fc.integer({ min, max }).map((s) => Duration.seconds(s));
+/** Mostly values inside the valid range, sometimes outside it. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+
+const standardName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
+const fifoName = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}\.fifo$/);
+const badName = fc.string({ maxLength: 90 });
+
+interface Sample {
+  readonly fifo: boolean;
+  readonly props: QueueWithDlqProps;
+  readonly consumerTimeout?: number;
+}
+
+const sample: fc.Arbitrary<Sample> = fc.boolean().chain((fifo) =>
+  fc.record(
+    {
+      fifo: fc.constant(fifo),
+      props: fc.record(
+        {
+          queueName: mostly(fifo ? fifoName : standardName, fc.oneof(badName, fifo ? standardName : fifoName)),
+          fifo: mostly(fc.constant(fifo), fc.constant(!fifo)),
+          contentBasedDeduplication: mostly(fc.constant(fifo), fc.constant(true)),
+          visibilityTimeout: mostly(seconds(0, 43_200), seconds(43_201, 90_000)),
+          retentionPeriod: mostly(seconds(60, 345_600), seconds(0, 59)),
+          receiveMessageWaitTime: mostly(seconds(0, 20), seconds(21, 100)),
+          maxReceiveCount: mostly(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: -5, max: 0 })),
+          deadLetterQueueName: mostly(fifo ? fifoName : standardName, badName),
+          deadLetterRetentionPeriod: mostly(seconds(345_600, 1_209_600), seconds(1_209_601, 2_000_000)),
+          encryption: mostly(
+            fc.constantFrom(sqs.QueueEncryption.SQS_MANAGED, sqs.QueueEncryption.KMS, sqs.QueueEncryption.KMS_MANAGED),
+            fc.constant(sqs.QueueEncryption.UNENCRYPTED),
+          ),
+          dataKeyReuse: mostly(seconds(60, 86_400), seconds(0, 59)),
+          deadLetterQueueAlarm: fc.boolean(),
+          oldestMessageAlarm: fc.boolean(),
+          oldestMessageAgeThreshold: mostly(seconds(60, 86_400), seconds(0, 59)),
+          consumerOptions: fc.record(
+            {
+              batchSize: mostly(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 20_000 })),
+              maxBatchingWindow: fifo ? fc.constant(undefined) : mostly(seconds(0, 300), seconds(301, 400)),
+              maxConcurrency: mostly(fc.integer({ min: 2, max: 1000 }), fc.integer({ min: 0, max: 1 })),
+              reportBatchItemFailures: fc.boolean(),
+              enabled: fc.boolean(),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      consumerTimeout: fc.integer({ min: 1, max: 900 }),
+    },
+    { requiredKeys: ['fifo', 'props'] },
+  ),
+);
+
+/** Builds the sample; returns the error it threw, if any. */
+function build(s: Sample, nag: boolean): { error?: unknown; app: ReturnType<typeof testStack>['app']; stack: ReturnType<typeof testStack>['stack'] } {
+  const { app, stack } = testStack(nag);
+  try {
+    const consumer = s.consumerTimeout !== undefined ? userFunction(stack, 'Fn', Duration.seconds(s.consumerTimeout)) : undefined;
+    // consumerOptions only make sense with a consumer; without one they are an error of their own.
+    const props = consumer || Math.abs(s.props.maxReceiveCount ?? 0) % 7 === 0 ? s.props : { ...s.props, consumerOptions: undefined };
+    new QueueWithDlq(stack, 'Orders', { ...props, consumer });
+    return { app, stack };
+  } catch (error) {
+    return { error, app, stack };
+  }
+}
+
+function expectOurError(error: unknown): void {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error;
+  expect(e.name).toBe('MessagePatternsError');
+  expect(e.message.startsWith('Test/Orders: ')).toBe(true);
+  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
+}
+
+describe('QueueWithDlq with random props', () => {
+  test('either synthesizes a well-formed template or throws an error naming a prop', () => {
+    const outcomes = { valid: 0, invalid: 0 };
+    fc.assert(
+      fc.property(sample, (s) => {
+        const { error, stack } = build(s, false);
+        if (error !== undefined) {
+          outcomes.invalid++;
+          expectOurError(error);
+          return;
+        }
+        outcomes.valid++;
+        const json = JSON.stringify(Template.fromStack(stack).toJSON());
+        expect(json).not.toMatch(/undefined|NaN|Infinity|null/);
+        const queues = Template.fromStack(stack).findResources('AWS::SQS::Queue');
+        expect(Object.keys(queues)).toHaveLength(2);
+        for (const queue of Object.values(queues)) {
+          expect(queue.Properties.FifoQueue === true).toBe(s.props.fifo ?? s.props.queueName?.endsWith('.fifo') ?? false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Both outcomes are exercised, not only one.
+    expect(outcomes.valid).toBeGreaterThan(30);
+    expect(outcomes.invalid).toBeGreaterThan(30);
+  });
+
+  test('every template that synthesizes passes the compliance packs', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(sample, (s) => {
+        const { error, app } = build(s, true);
+        if (error !== undefined) {
+          expectOurError(error);
+          return;
+        }
+        checked++;
+        expect(nagFindings(app)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+    expect(checked).toBeGreaterThan(5);
+  });
+});
