@@ -1,1 +1,5 @@
 export * from './queue-with-dlq';
+export * from './event-bus-route';
+export * from './kinesis-cqrs-pipeline';
+export * from './filtered-subscription';
+export * from './fanout-topic';

@@ -19,11 +19,75 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'Lambda does not support on-failure destinations for SQS event sources; a message that keeps failing is moved to the queue\'s dead-letter queue by its redrive policy instead.',
   },
+  /** The dead-letter queue of SNS subscriptions (their redrive policy), not of another queue. */
+  snsSubscriptionDeadLetterQueue: {
+    ids: ['AwsSolutions-SQS3'],
+    reason:
+      'This queue is the dead-letter queue of SNS subscriptions (named in their RedrivePolicy), which the rule does not look at: it only counts SQS redrive policies and Lambda dead-letter configs. It is alarmed on its depth.',
+  },
+  /** The dead-letter queue of EventBridge rule targets (their DeadLetterConfig), not of another queue. */
+  eventBridgeTargetDeadLetterQueue: {
+    ids: ['AwsSolutions-SQS3'],
+    reason:
+      'This queue is the dead-letter queue of EventBridge rule targets (named in their DeadLetterConfig), which the rule does not look at: it only counts SQS redrive policies and Lambda dead-letter configs. It is alarmed on its depth.',
+  },
   /** An alarm created without an action because the user gave none. */
   alarmWithoutAction: {
     ids: ['HIPAA.Security-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchAlarmAction'],
     reason:
       'No alarmAction was given, so the alarm has no action; its state is still visible in CloudWatch and it can be wired later through the exposed alarm or the alarmAction prop.',
+  },
+  /** The on-failure destination of a Kinesis event source mapping. */
+  failureDestinationHasNoDlq: {
+    ids: ['Serverless-SQSRedrivePolicy', 'AwsSolutions-SQS3'],
+    reason:
+      'This queue is itself the on-failure destination of a Kinesis event source mapping (and of records the projector cannot parse); nothing consumes it automatically, so a dead-letter queue for it would never receive anything. It is alarmed on its depth instead.',
+  },
+  /** The library's Kinesis projector, invoked only by its event source mapping. */
+  streamProjectorFunction: {
+    ids: [
+      'Serverless-LambdaDLQ',
+      'HIPAA.Security-LambdaDLQ',
+      'NIST.800.53.R5-LambdaDLQ',
+      'HIPAA.Security-LambdaConcurrency',
+      'NIST.800.53.R5-LambdaConcurrency',
+      'HIPAA.Security-LambdaInsideVPC',
+      'NIST.800.53.R5-LambdaInsideVPC',
+      'PCI.DSS.321-LambdaInsideVPC',
+    ],
+    reason:
+      'The projector is invoked synchronously by its Kinesis event source mapping only: a dead-letter queue or failure destination for asynchronous invocations would never be used; failed batches go to the mapping\'s on-failure queue. ' +
+      'Its concurrency is already bounded by the mapping (shards × parallelization factor); reserving it would take capacity from the account and fail deployment in accounts with a low concurrency quota. ' +
+      'It calls AWS APIs only (DynamoDB, SQS, CloudWatch Logs, X-Ray) and holds no network resource of its own, so a VPC would add NAT or endpoint costs without isolating anything.',
+  },
+  /** The log group of the library's projector. */
+  projectorLogGroup: {
+    ids: ['HIPAA.Security-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted'],
+    reason:
+      'The projector logs counts, sequence numbers and error names only, never event data (unparseable records go to the encrypted failure queue); CloudWatch Logs encrypts them at rest with service keys, and a customer-managed key would add cost and a key policy without protecting any sensitive data.',
+  },
+  /** A read-model table created by the library. */
+  readModelTableBackup: {
+    ids: ['HIPAA.Security-DynamoDBInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan'],
+    reason:
+      'The table has point-in-time recovery (continuous backups for 35 days) and is retained when it leaves the stack; AWS Backup plans are usually managed centrally with tag-based selections, and the exposed table can be added to one.',
+  },
+  /** X-Ray permissions of a traced function. */
+  xrayWritePermissions: {
+    ids: ['AwsSolutions-IAM5[Resource::*]'],
+    reason:
+      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html); the policy\'s other statements name their resources.',
+  },
+  /** KMS permissions granted by aws-cdk-lib for sending to a queue encrypted with a customer-managed key. */
+  kmsQueueSendPermissions: {
+    ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
+    reason:
+      'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s SQS send grant for a queue encrypted with the customer-managed key that was given; the statement names that one key as its resource.',
+  },
+  /** A Kinesis stream encrypted with the customer-managed key the user gave. */
+  streamCustomerManagedKey: {
+    ids: ['AwsSolutions-KDS3'],
+    reason: 'A customer-managed key was given explicitly (streamEncryptionKey); without one the stream uses the AWS-managed key alias/aws/kinesis.',
   },
 } as const;
 

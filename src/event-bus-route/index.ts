@@ -1,0 +1,2 @@
+export * from './event-bus-route';
+export * from './route-target';

@@ -1,0 +1,235 @@
+import { Names } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IDependable } from 'constructs';
+import { allowTopicToUseQueueKey, createSubscriptionDeadLetterQueue, SNS_PRINCIPAL } from './subscription-dead-letter-queue';
+import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
+import { queueNotEmptyAlarm } from '../core/alarms';
+import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
+
+/**
+ * How a subscription filters the messages of its topic, and how they are
+ * delivered.
+ */
+export interface SubscriptionFilterOptions {
+  /**
+   * A filter policy matched on the message attributes: the subscription
+   * receives only the messages whose attributes match it.
+   *
+   * Build it with `sns.SubscriptionFilter`'s factories, {@link SubscriptionFilters}
+   * for the operators they lack, or `new sns.SubscriptionFilter([...])` with
+   * raw SNS conditions. It is checked at synth against the SNS limits: at most
+   * 5 keys, at most 150 combinations, 256 KB, numbers within ±1e9 with at most
+   * 5 decimals, no nesting, well-formed operators.
+   *
+   * @default - no filter policy: every message is delivered
+   */
+  readonly filterPolicy?: { [attribute: string]: sns.SubscriptionFilter };
+
+  /**
+   * A filter policy matched on the JSON message body (filter policy scope
+   * `MessageBody`), where keys may be nested with `sns.FilterOrPolicy.policy`.
+   * Cannot be set together with `filterPolicy`. Checked at synth like
+   * `filterPolicy`, with the nesting levels counted as SNS counts them.
+   *
+   * @default - no filter policy: every message is delivered
+   */
+  readonly filterPolicyWithMessageBody?: { [attribute: string]: sns.FilterOrPolicy };
+
+  /**
+   * Whether SQS receives the message as it was published, without the SNS
+   * JSON envelope. SQS endpoints only.
+   *
+   * @default false
+   */
+  readonly rawMessageDelivery?: boolean;
+}
+
+/**
+ * Properties of a {@link FilteredSubscription}.
+ */
+export interface FilteredSubscriptionProps extends SubscriptionFilterOptions {
+  /**
+   * The topic to subscribe to.
+   */
+  readonly topic: sns.ITopic;
+
+  /**
+   * A queue you bring as the endpoint. It must be FIFO exactly when the topic
+   * is, and not encrypted with the AWS-managed `alias/aws/sqs` key (SNS cannot
+   * use it).
+   *
+   * @default - a QueueWithDlq is created, unless `lambdaFunction` is given
+   */
+  readonly queue?: sqs.IQueue;
+
+  /**
+   * A Lambda function as the endpoint, invoked by SNS for each message.
+   * Standard topics only: SNS FIFO topics deliver to SQS queues only.
+   *
+   * @default - a QueueWithDlq is created, unless `queue` is given
+   */
+  readonly lambdaFunction?: lambda.IFunction;
+
+  /**
+   * Options of the QueueWithDlq this construct creates when neither `queue`
+   * nor `lambdaFunction` is given.
+   *
+   * @default - QueueWithDlq's defaults, FIFO when the topic is
+   */
+  readonly queueOptions?: QueueWithDlqProps;
+
+  /**
+   * The SQS queue that keeps the messages SNS could not deliver to the
+   * endpoint (the subscription's redrive policy). It must be FIFO exactly when
+   * the topic is, in the subscription's account and region.
+   *
+   * @default - a queue is created, with 14 days of retention, SSE-SQS
+   * encryption, TLS enforced and an alarm
+   */
+  readonly subscriptionDeadLetterQueue?: sqs.IQueue;
+
+  /**
+   * Whether to alarm when the subscription dead-letter queue this construct
+   * creates holds any message. A queue you bring is yours to alarm.
+   *
+   * @default true
+   */
+  readonly subscriptionDeadLetterQueueAlarm?: boolean;
+
+  /**
+   * An action for every alarm of this construct (and of the queue it
+   * creates, unless `queueOptions.alarmAction` is set).
+   *
+   * @default - the alarms have no action
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * One endpoint subscribed to an SNS topic with a filter policy that is
+ * checked at synth, and a subscription dead-letter queue so that a message SNS
+ * cannot deliver is kept, not dropped.
+ *
+ * The endpoint is a QueueWithDlq it creates, a queue you bring, or a Lambda
+ * function. Queues get a queue policy (and, when they use a customer-managed
+ * key, a key policy statement) that lets exactly this topic deliver, by
+ * `aws:SourceArn`.
+ */
+export class FilteredSubscription extends Construct {
+  /** The SNS subscription. */
+  public readonly subscription: sns.Subscription;
+
+  /** The topic subscribed to. */
+  public readonly topic: sns.ITopic;
+
+  /** The endpoint queue, created or brought; undefined for a Lambda endpoint. */
+  public readonly queue?: sqs.IQueue;
+
+  /** The QueueWithDlq this construct created as the endpoint, if it created one. */
+  public readonly queueWithDlq?: QueueWithDlq;
+
+  /** The endpoint function, for a Lambda endpoint. */
+  public readonly lambdaFunction?: lambda.IFunction;
+
+  /** The queue that keeps the messages SNS could not deliver: created, or the one given in props. */
+  public readonly subscriptionDeadLetterQueue: sqs.IQueue;
+
+  /** The alarm on messages in the subscription dead-letter queue this construct created, unless switched off. */
+  public readonly subscriptionDeadLetterQueueAlarm?: cloudwatch.Alarm;
+
+  /** Every alarm of this construct, including those of the queue it created. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: FilteredSubscriptionProps) {
+    super(scope, id);
+    const settings = resolveFilteredSubscriptionSettings(this, props);
+    this.topic = props.topic;
+    const alarms: cloudwatch.IAlarm[] = [];
+
+    let endpointDependency: IDependable | undefined;
+    if (props.lambdaFunction) {
+      this.lambdaFunction = props.lambdaFunction;
+      endpointDependency = allowTopicToInvoke(props.lambdaFunction, props.topic);
+    } else {
+      if (props.queue) {
+        this.queue = props.queue;
+      } else {
+        this.queueWithDlq = new QueueWithDlq(this, 'Queue', {
+          ...props.queueOptions,
+          fifo: settings.fifo,
+          alarmAction: props.queueOptions?.alarmAction ?? props.alarmAction,
+        });
+        this.queue = this.queueWithDlq.queue;
+        alarms.push(...this.queueWithDlq.alarms);
+      }
+      endpointDependency = allowTopicToSend(this.queue, props.topic);
+    }
+
+    if (props.subscriptionDeadLetterQueue) {
+      this.subscriptionDeadLetterQueue = props.subscriptionDeadLetterQueue;
+    } else {
+      this.subscriptionDeadLetterQueue = createSubscriptionDeadLetterQueue(this, 'SubscriptionDeadLetterQueue', settings.fifo);
+      if (props.subscriptionDeadLetterQueueAlarm ?? true) {
+        this.subscriptionDeadLetterQueueAlarm = queueNotEmptyAlarm(
+          this,
+          'SubscriptionDeadLetterQueueAlarm',
+          this.subscriptionDeadLetterQueue,
+          `SNS could not deliver messages of the topic to the endpoint of ${this.node.path}; they are in its subscription dead-letter queue.`,
+          props.alarmAction,
+        );
+        alarms.push(this.subscriptionDeadLetterQueueAlarm);
+      }
+    }
+    allowTopicToUseQueueKey(this.subscriptionDeadLetterQueue, props.topic);
+
+    this.subscription = new sns.Subscription(this, 'Resource', {
+      topic: props.topic,
+      protocol: props.lambdaFunction ? sns.SubscriptionProtocol.LAMBDA : sns.SubscriptionProtocol.SQS,
+      endpoint: props.lambdaFunction ? props.lambdaFunction.functionArn : this.queue!.queueArn,
+      rawMessageDelivery: props.rawMessageDelivery,
+      filterPolicy: props.filterPolicy,
+      filterPolicyWithMessageBody: props.filterPolicyWithMessageBody,
+      deadLetterQueue: this.subscriptionDeadLetterQueue,
+    });
+    if (endpointDependency) {
+      this.subscription.node.addDependency(endpointDependency);
+    }
+    const deadLetterQueuePolicy = this.subscriptionDeadLetterQueue.node.tryFindChild('Policy');
+    if (deadLetterQueuePolicy instanceof sqs.QueuePolicy) {
+      this.subscription.node.addDependency(deadLetterQueuePolicy);
+    }
+    this.alarms = alarms;
+  }
+}
+
+/**
+ * Lets exactly `topic` send to `queue` (queue policy and, for a
+ * customer-managed key, key policy), as aws-cdk-lib's SqsSubscription does but
+ * with the key statement always scoped by `aws:SourceArn`.
+ */
+function allowTopicToSend(queue: sqs.IQueue, topic: sns.ITopic): IDependable | undefined {
+  const result = queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      resources: [queue.queueArn],
+      actions: ['sqs:SendMessage'],
+      principals: [SNS_PRINCIPAL],
+      conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+    }),
+  );
+  allowTopicToUseQueueKey(queue, topic);
+  return result.policyDependable;
+}
+
+/** Lets exactly `topic` invoke `fn`, once per topic and function, as aws-cdk-lib's LambdaSubscription does. */
+function allowTopicToInvoke(fn: lambda.IFunction, topic: sns.ITopic): IDependable | undefined {
+  const id = `AllowInvoke:${Names.nodeUniqueId(topic.node)}`;
+  if (!fn.permissionsNode.tryFindChild(id)) {
+    fn.addPermission(id, { sourceArn: topic.topicArn, principal: SNS_PRINCIPAL });
+  }
+  // An imported function may not take permissions: then there is nothing to wait for.
+  return fn.permissionsNode.tryFindChild(id);
+}

@@ -1,0 +1,2 @@
+export * from './filtered-subscription';
+export * from './subscription-filters';

@@ -1,0 +1,63 @@
+import { ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+
+/** Documented defaults of the subscription dead-letter queues; README's table lists them with their reasons. */
+export const SUBSCRIPTION_DLQ_DEFAULTS = {
+  retentionPeriod: Duration.days(14),
+} as const;
+
+/**
+ * The SQS queue that keeps the messages SNS could not deliver to a
+ * subscription's endpoint: 14 days of retention (the SQS maximum), SSE-SQS
+ * encryption (which SNS can write to, unlike the AWS-managed `alias/aws/sqs`
+ * key) and TLS enforced. A FIFO topic's subscriptions need a FIFO queue.
+ */
+export function createSubscriptionDeadLetterQueue(scope: Construct, id: string, fifo: boolean): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    fifo: fifo ? true : undefined,
+    retentionPeriod: SUBSCRIPTION_DLQ_DEFAULTS.retentionPeriod,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  acknowledge(queue, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq);
+  acknowledge(queue, ACKNOWLEDGEMENTS.snsSubscriptionDeadLetterQueue);
+  return queue;
+}
+
+/** The SNS service principal, for the policies that let a topic deliver. */
+export const SNS_PRINCIPAL = new iam.ServicePrincipal('sns.amazonaws.com');
+
+/**
+ * Lets `topic` (and only it, by `aws:SourceArn`) use the customer-managed key
+ * of a queue it delivers to. aws-cdk-lib's SqsSubscription scopes this
+ * statement only behind a feature flag, so the library writes it itself.
+ */
+export function allowTopicToUseQueueKey(queue: sqs.IQueue, topic: sns.ITopic): void {
+  queue.encryptionMasterKey?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      resources: ['*'],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      principals: [SNS_PRINCIPAL],
+      conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+    }),
+  );
+}
+
+/** Whether the queue's FIFO-ness can be trusted at synth (a queue of this app, or an imported one with a known ARN). */
+export function fifoKnown(queue: sqs.IQueue): boolean {
+  return Resource.isOwnedResource(queue) || !Token.isUnresolved(queue.queueArn);
+}
+
+/** The region of an imported topic's ARN when it is known and differs from the stack's, otherwise undefined. */
+export function foreignTopicRegion(scope: Construct, topic: sns.ITopic): string | undefined {
+  const stack = Stack.of(scope);
+  if (Resource.isOwnedResource(topic) || Token.isUnresolved(topic.topicArn) || Token.isUnresolved(stack.region)) {
+    return undefined;
+  }
+  const region = stack.splitArn(topic.topicArn, ArnFormat.NO_RESOURCE_NAME).region;
+  return region && !Token.isUnresolved(region) && region !== stack.region ? region : undefined;
+}

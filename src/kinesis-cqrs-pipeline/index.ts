@@ -1,0 +1,2 @@
+export * from './kinesis-cqrs-pipeline';
+export * from './projection';

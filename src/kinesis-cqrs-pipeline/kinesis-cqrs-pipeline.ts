@@ -1,0 +1,204 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Projection, ProjectionOptions } from './projection';
+import { resolveStreamSettings, streamIteratorAgeThreshold } from './validate-kinesis-cqrs-pipeline-props';
+import { wireAlarmAction } from '../core/alarms';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { describe } from '../core/validation';
+
+/**
+ * Properties of a {@link KinesisCqrsPipeline}: the event stream, and the
+ * options of the default projection.
+ */
+export interface KinesisCqrsPipelineProps extends ProjectionOptions {
+  /**
+   * A Kinesis data stream you bring as the event log, instead of the one
+   * created. Its retention is read from it when it is defined in the app,
+   * otherwise assumed to be 24 hours.
+   *
+   * @default - a stream is created
+   */
+  readonly stream?: kinesis.IStream;
+
+  /**
+   * The capacity mode of the created stream.
+   *
+   * @default kinesis.StreamMode.PROVISIONED (one shard, the cheapest stream:
+   * see the README's defaults table)
+   */
+  readonly streamMode?: kinesis.StreamMode;
+
+  /**
+   * The number of shards of a PROVISIONED stream (each takes 1 MB/s or 1,000
+   * records/s of writes and serves 2 MB/s of shared reads).
+   *
+   * @default 1
+   */
+  readonly shardCount?: number;
+
+  /**
+   * How long the created stream keeps events, and so how far back a read
+   * model can be rebuilt: 24 hours to 365 days, in whole hours.
+   *
+   * @default Duration.days(7)
+   */
+  readonly retentionPeriod?: Duration;
+
+  /**
+   * A customer-managed KMS key for the created stream.
+   *
+   * @default - the AWS-managed key `alias/aws/kinesis`
+   */
+  readonly streamEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the created stream (the event log) when it leaves the
+   * stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly streamRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether to alarm on the stream's `GetRecords.IteratorAgeMilliseconds`: the
+   * lag of the slowest consumer that reads with shared throughput, the
+   * library's projectors and any other.
+   *
+   * @default true
+   */
+  readonly streamIteratorAgeAlarm?: boolean;
+}
+
+/**
+ * Event sourcing with CQRS on Kinesis: commands append events to a durable,
+ * ordered, replayable stream; projectors fold them into DynamoDB read models
+ * that queries use; a read model is rebuilt by replaying the stream from the
+ * trim horizon into a new projection (`addProjection`).
+ *
+ * The default projector is idempotent, safe against out-of-order versions,
+ * writes each entity at most once per batch, reports partial batch failures
+ * and sends records it cannot parse to the failure queue.
+ */
+export class KinesisCqrsPipeline extends Construct {
+  /** The event stream: created, or the one given in props. */
+  public readonly stream: kinesis.IStream;
+
+  /** The stream's retention period (assumed to be 24 hours for a stream that cannot be read at synth). */
+  public readonly retentionPeriod: Duration;
+
+  /** The default projection. */
+  public readonly projection: Projection;
+
+  /** The default projection's read-model table. */
+  public readonly table: dynamodb.ITable;
+
+  /** The default projection's projector. */
+  public readonly projector: lambda.IFunction;
+
+  /** The default projection's failure queue. */
+  public readonly failureQueue: sqs.IQueue;
+
+  /** The default projector's event source mapping. */
+  public readonly eventSourceMapping: lambda.IEventSourceMapping;
+
+  /** The alarm on the stream's iterator age, unless switched off. */
+  public readonly streamIteratorAgeAlarm?: cloudwatch.Alarm;
+
+  /** The alarms of the stream and of the default projection (each added projection has its own). */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  private readonly alarmAction?: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: KinesisCqrsPipelineProps = {}) {
+    super(scope, id);
+    const settings = resolveStreamSettings(this, props);
+    this.retentionPeriod = settings.retention.period;
+    this.alarmAction = props.alarmAction;
+
+    this.stream = props.stream ?? this.createStream(props, settings.streamMode, settings.shardCount);
+
+    this.projection = new Projection(this, 'Projection', {
+      ...projectionOptionsOf(props),
+      stream: this.stream,
+      streamRetentionPeriod: settings.retention.known ? settings.retention.period : undefined,
+    });
+    this.table = this.projection.table;
+    this.projector = this.projection.projector;
+    this.failureQueue = this.projection.failureQueue;
+    this.eventSourceMapping = this.projection.eventSourceMapping;
+
+    if (props.streamIteratorAgeAlarm ?? true) {
+      const threshold = streamIteratorAgeThreshold(this.retentionPeriod, props.iteratorAgeThreshold);
+      this.streamIteratorAgeAlarm = this.stream
+        .metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+        .createAlarm(this, 'StreamIteratorAgeAlarm', {
+          alarmDescription:
+            `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
+            `the stream keeps records for ${describe(this.retentionPeriod)}.`,
+          threshold: threshold.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      wireAlarmAction(this.streamIteratorAgeAlarm, props.alarmAction);
+    }
+    this.alarms = [...(this.streamIteratorAgeAlarm ? [this.streamIteratorAgeAlarm] : []), ...this.projection.alarms];
+  }
+
+  /**
+   * Adds another projection fed from the same stream, from the trim horizon:
+   * for example a new version of a read model rebuilt from the retained
+   * events while the current one keeps serving.
+   *
+   * Its alarms use the pipeline's `alarmAction` unless the options give one.
+   */
+  public addProjection(id: string, options: ProjectionOptions = {}): Projection {
+    return new Projection(this, id, {
+      ...options,
+      alarmAction: options.alarmAction ?? this.alarmAction,
+      stream: this.stream,
+      streamRetentionPeriod: this.retentionPeriod,
+    });
+  }
+
+  /** Grants command handlers the permission to append events (`PutRecord`, `PutRecords`). */
+  public grantWriteEvents(grantee: iam.IGrantable): iam.Grant {
+    return this.stream.grantWrite(grantee);
+  }
+
+  /** Grants query handlers read-only access to the default read model. */
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return this.projection.grantQuery(grantee);
+  }
+
+  private createStream(props: KinesisCqrsPipelineProps, streamMode: kinesis.StreamMode, shardCount: number | undefined): kinesis.Stream {
+    const stream = new kinesis.Stream(this, 'Stream', {
+      streamMode,
+      shardCount,
+      retentionPeriod: this.retentionPeriod,
+      encryption: props.streamEncryptionKey ? kinesis.StreamEncryption.KMS : kinesis.StreamEncryption.MANAGED,
+      encryptionKey: props.streamEncryptionKey,
+      removalPolicy: props.streamRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    if (props.streamEncryptionKey) {
+      acknowledge(stream, ACKNOWLEDGEMENTS.streamCustomerManagedKey);
+    }
+    return stream;
+  }
+}
+
+/** The props of the default projection: the pipeline's props without those of the stream. */
+function projectionOptionsOf(props: KinesisCqrsPipelineProps): ProjectionOptions {
+  const options: Record<string, unknown> = { ...props };
+  for (const streamProp of ['stream', 'streamMode', 'shardCount', 'retentionPeriod', 'streamEncryptionKey', 'streamRemovalPolicy', 'streamIteratorAgeAlarm']) {
+    delete options[streamProp];
+  }
+  return options as ProjectionOptions;
+}

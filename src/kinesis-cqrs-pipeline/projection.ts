@@ -1,0 +1,419 @@
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ProjectorFunction } from './projector-function';
+import { ProjectorRole } from './projector-role';
+import { PIPELINE_DEFAULTS, ProjectionSettings, resolveProjectionSettings, streamRetention } from './validate-kinesis-cqrs-pipeline-props';
+import { queueNotEmptyAlarm, wireAlarmAction } from '../core/alarms';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { describe } from '../core/validation';
+
+/**
+ * Options of one projection: a projector fed from the event stream and the
+ * read model it maintains.
+ */
+export interface ProjectionOptions {
+  /**
+   * A DynamoDB table you bring as the read model, instead of the one created.
+   * Its partition key must be a string attribute named `partitionKey`.
+   *
+   * @default - a table is created: on-demand billing, point-in-time recovery,
+   * retained when it leaves the stack
+   */
+  readonly table?: dynamodb.ITable;
+
+  /**
+   * The name of the read model's partition key attribute (a string holding the
+   * entity id). `version`, `type`, `updatedAt` and `state` are taken by the
+   * projector.
+   *
+   * @default 'pk'
+   */
+  readonly partitionKey?: string;
+
+  /**
+   * What happens to the created table when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * A customer-managed KMS key for the created table and failure queue.
+   *
+   * @default - the table uses an AWS-owned key and the failure queue SSE-SQS
+   * (both free)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * A Lambda function you bring as the projector, instead of the one shipped
+   * with this library. It is granted read and write access to the table's
+   * data; its event source reports batch item failures, so it must return
+   * `batchItemFailures`.
+   *
+   * @default - the library's projector, which materializes the latest state of
+   * each entity (see the README for the envelope it expects)
+   */
+  readonly projector?: lambda.IFunction;
+
+  /**
+   * The default projector's memory, 128 to 10,240 MB.
+   *
+   * @default 256
+   */
+  readonly projectorMemorySize?: number;
+
+  /**
+   * The default projector's timeout, 1 second to 15 minutes.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly projectorTimeout?: Duration;
+
+  /**
+   * How long the default projector's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly projectorLogRetention?: logs.RetentionDays;
+
+  /**
+   * The largest number of records handed to one invocation, 1 to 10,000.
+   *
+   * @default 100
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long Lambda gathers records before invoking the projector, up to 5
+   * minutes.
+   *
+   * @default - no batching window: the projector is invoked as soon as records arrive
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * How many batches of one shard are processed at once, 1 to 10. Records of
+   * one partition key (entity) stay in order.
+   *
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
+
+  /**
+   * How many times a failing batch is retried before its position is sent to
+   * the failure queue, 0 to 10,000 (never infinite).
+   *
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * The age above which records are no longer retried and their position is
+   * sent to the failure queue, 1 minute to 7 days (never infinite). Must be
+   * shorter than the stream's retention period, so that skipped records can
+   * still be replayed.
+   *
+   * @default - half the stream's retention period, at most 7 days
+   */
+  readonly maxRecordAge?: Duration;
+
+  /**
+   * Whether the projector reads through its own enhanced fan-out consumer
+   * (2 MB/s per shard of its own, pushed with about 70 ms latency; billed per
+   * consumer-shard hour and per GB) instead of sharing the stream's read
+   * throughput with the other consumers.
+   *
+   * @default false
+   */
+  readonly enhancedFanOut?: boolean;
+
+  /**
+   * Whether to alarm when the projector's iterator age exceeds
+   * `iteratorAgeThreshold`.
+   *
+   * @default true
+   */
+  readonly iteratorAgeAlarm?: boolean;
+
+  /**
+   * The iterator age (how far behind the newest record the projector is)
+   * above which the iterator-age alarm fires. Must be shorter than
+   * `maxRecordAge` and the stream's retention period.
+   *
+   * @default - 5 % of the stream's retention period (8.4 hours for 7 days),
+   * at most half of `maxRecordAge`
+   */
+  readonly iteratorAgeThreshold?: Duration;
+
+  /**
+   * Whether to alarm when the failure queue holds a message.
+   *
+   * @default true
+   */
+  readonly failureQueueAlarm?: boolean;
+
+  /**
+   * Whether to alarm when the projector reports errors (an invocation that
+   * throws or times out).
+   *
+   * @default true
+   */
+  readonly projectorErrorsAlarm?: boolean;
+
+  /**
+   * An action for every alarm of the projection, for example an SNS topic.
+   *
+   * @default - the alarms have no action
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * Properties of a {@link Projection}.
+ */
+export interface ProjectionProps extends ProjectionOptions {
+  /** The event stream the projection reads. */
+  readonly stream: kinesis.IStream;
+
+  /**
+   * The stream's retention period, from which `maxRecordAge` and
+   * `iteratorAgeThreshold` are derived.
+   *
+   * @default - read from the stream when it is defined in the app, otherwise
+   * 24 hours (Kinesis's default and minimum)
+   */
+  readonly streamRetentionPeriod?: Duration;
+}
+
+/**
+ * A read model fed from a Kinesis event stream: a projector Lambda function,
+ * its event source mapping (from the trim horizon, with bisection, partial
+ * batch responses, bounded retries and an on-failure queue), a DynamoDB table,
+ * and alarms.
+ *
+ * Created by {@link KinesisCqrsPipeline} (its default projection and
+ * `addProjection`), or on its own for any stream.
+ */
+export class Projection extends Construct {
+  /** The read-model table: created, or the one given in props. */
+  public readonly table: dynamodb.ITable;
+
+  /** The name of the table's partition key attribute. */
+  public readonly partitionKey: string;
+
+  /** The projector function: the library's, or the one given in props. */
+  public readonly projector: lambda.IFunction;
+
+  /** The default projector's log group, when the library's projector is used. */
+  public readonly projectorLogGroup?: logs.ILogGroup;
+
+  /**
+   * The queue receiving the positions of batches the event source gave up on
+   * and, from the default projector, the records that cannot be parsed.
+   */
+  public readonly failureQueue: sqs.Queue;
+
+  /** The enhanced fan-out consumer, when `enhancedFanOut` is set. */
+  public readonly streamConsumer?: kinesis.StreamConsumer;
+
+  /** The event source of the projector. */
+  public readonly eventSource: lambda.IEventSource;
+
+  /** The projector's event source mapping. */
+  public readonly eventSourceMapping: lambda.IEventSourceMapping;
+
+  /** The age above which records are no longer retried. */
+  public readonly maxRecordAge: Duration;
+
+  /** The alarm on the projector's iterator age, unless switched off. */
+  public readonly iteratorAgeAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on messages in the failure queue, unless switched off. */
+  public readonly failureQueueAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on projector errors, unless switched off. */
+  public readonly projectorErrorsAlarm?: cloudwatch.Alarm;
+
+  /** Every alarm of this projection. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  constructor(scope: Construct, id: string, props: ProjectionProps) {
+    super(scope, id);
+    const retention = props.streamRetentionPeriod ? { period: props.streamRetentionPeriod, known: true } : streamRetention(props.stream);
+    const settings = resolveProjectionSettings(this, props, retention);
+    this.partitionKey = settings.partitionKey;
+    this.maxRecordAge = settings.maxRecordAge;
+
+    this.table = props.table ?? this.createTable(props, settings);
+    this.failureQueue = this.createFailureQueue(props);
+
+    if (props.projector) {
+      this.projector = props.projector;
+      this.table.grantReadWriteData(props.projector);
+    } else {
+      const { fn, logGroup } = this.createProjector(props, settings);
+      this.projector = fn;
+      this.projectorLogGroup = logGroup;
+    }
+
+    const eventSourceProps: sources.KinesisEventSourceProps = {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: settings.retryAttempts,
+      maxRecordAge: settings.maxRecordAge,
+      parallelizationFactor: settings.parallelizationFactor,
+      batchSize: settings.batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      onFailure: new sources.SqsDlq(this.failureQueue),
+    };
+    if (props.enhancedFanOut) {
+      this.streamConsumer = new kinesis.StreamConsumer(this, 'Consumer', {
+        stream: props.stream,
+        streamConsumerName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      });
+      const source = new sources.KinesisConsumerEventSource(this.streamConsumer, eventSourceProps);
+      this.projector.addEventSource(source);
+      this.eventSource = source;
+      this.eventSourceMapping = findEventSourceMapping(this.projector, source.eventSourceMappingId);
+    } else {
+      const source = new sources.KinesisEventSource(props.stream, eventSourceProps);
+      this.projector.addEventSource(source);
+      this.eventSource = source;
+      this.eventSourceMapping = findEventSourceMapping(this.projector, source.eventSourceMappingId);
+    }
+
+    if (props.iteratorAgeAlarm ?? true) {
+      this.iteratorAgeAlarm = this.createIteratorAgeAlarm(props, settings);
+    }
+    if (props.failureQueueAlarm ?? true) {
+      this.failureQueueAlarm = queueNotEmptyAlarm(
+        this,
+        'FailureQueueAlarm',
+        this.failureQueue,
+        `The projection ${this.node.path} skipped records or received records it cannot parse: see the failure queue, then replay from the stream.`,
+        props.alarmAction,
+      );
+    }
+    if (props.projectorErrorsAlarm ?? true) {
+      this.projectorErrorsAlarm = this.createProjectorErrorsAlarm(props);
+    }
+    this.alarms = [this.iteratorAgeAlarm, this.failureQueueAlarm, this.projectorErrorsAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+
+  /** Grants read-only access to the read model (get, query, scan) to a query handler. */
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadData(grantee);
+  }
+
+  private createTable(props: ProjectionProps, settings: ProjectionSettings): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: settings.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: props.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.DEFAULT,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    acknowledge(table, ACKNOWLEDGEMENTS.readModelTableBackup);
+    return table;
+  }
+
+  private createFailureQueue(props: ProjectionProps): sqs.Queue {
+    const queue = new sqs.Queue(this, 'FailureQueue', {
+      retentionPeriod: PIPELINE_DEFAULTS.failureQueueRetention,
+      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    acknowledge(queue, ACKNOWLEDGEMENTS.failureDestinationHasNoDlq);
+    return queue;
+  }
+
+  private createProjector(props: ProjectionProps, settings: ProjectionSettings): { fn: lambda.Function; logGroup: logs.LogGroup } {
+    const logGroup = new logs.LogGroup(this, 'ProjectorLogs', {
+      retention: props.projectorLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(logGroup, ACKNOWLEDGEMENTS.projectorLogGroup);
+    const role = new ProjectorRole(this, 'ProjectorRole', 'ProjectorPolicy', `Runs the projector of ${this.node.path}`);
+    logGroup.grantWrite(role);
+    const fn = new ProjectorFunction(this, 'Projector', {
+      description: `Projects the events of the stream into the read model of ${this.node.path}`,
+      role,
+      memorySize: props.projectorMemorySize ?? PIPELINE_DEFAULTS.projectorMemorySize,
+      timeout: props.projectorTimeout ?? PIPELINE_DEFAULTS.projectorTimeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        PARTITION_KEY: settings.partitionKey,
+        FAILURE_QUEUE_URL: this.failureQueue.queueUrl,
+      },
+    });
+    this.table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.table.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    this.failureQueue.grantSendMessages(role);
+    acknowledge(fn, ACKNOWLEDGEMENTS.streamProjectorFunction);
+    acknowledge(role.policy, ACKNOWLEDGEMENTS.xrayWritePermissions);
+    if (props.encryptionKey) {
+      acknowledge(role.policy, ACKNOWLEDGEMENTS.kmsQueueSendPermissions);
+    }
+    return { fn, logGroup };
+  }
+
+  private createIteratorAgeAlarm(props: ProjectionProps, settings: ProjectionSettings): cloudwatch.Alarm {
+    const threshold = settings.iteratorAgeThreshold;
+    // AWS/Lambda IteratorAge, by FunctionName: the age of the last record of each batch the
+    // projector received, whether it reads through shared throughput or its own consumer.
+    const alarm = this.projector
+      .metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'IteratorAgeAlarm', {
+        alarmDescription:
+          `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
+          `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
+        threshold: threshold.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    wireAlarmAction(alarm, props.alarmAction);
+    return alarm;
+  }
+
+  private createProjectorErrorsAlarm(props: ProjectionProps): cloudwatch.Alarm {
+    const alarm = this.projector
+      .metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, 'ProjectorErrorsAlarm', {
+        alarmDescription: `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    wireAlarmAction(alarm, props.alarmAction);
+    return alarm;
+  }
+}
+
+/** The mapping an event source created on the function. */
+function findEventSourceMapping(fn: lambda.IFunction, eventSourceMappingId: string): lambda.IEventSourceMapping {
+  const mapping = fn.node.children.find(
+    (child): child is lambda.EventSourceMapping =>
+      child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === eventSourceMappingId,
+  );
+  if (!mapping) {
+    throw new Error(`${fn.node.path}: the event source did not create its event source mapping`);
+  }
+  return mapping;
+}

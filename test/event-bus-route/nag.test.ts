@@ -1,0 +1,169 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
+import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
+import { nagFindings, testStack, userFunction } from '../helpers/nag';
+
+/**
+ * An SNS topic standing for the user's: encrypted with a customer-managed
+ * key and refusing publishes without TLS, as the packs ask.
+ */
+function userTopic(scope: Construct, id: string): sns.Topic {
+  return new sns.Topic(scope, id, { enforceSSL: true, masterKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }) });
+}
+
+/**
+ * A state machine standing for the user's. Its logging and tracing settings
+ * are the user's to choose, so the packs' findings on them are acknowledged
+ * on the state machine only (like userFunction).
+ */
+function userStateMachine(scope: Construct, id: string): sfn.StateMachine {
+  const machine = new sfn.StateMachine(scope, id, {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(scope, `${id}Pass`)),
+    tracingEnabled: true,
+    logs: { destination: new logs.LogGroup(scope, `${id}Logs`), level: sfn.LogLevel.ALL },
+  });
+  Validations.of(machine).acknowledge(
+    ...['AwsSolutions-IAM5[Resource::*]', 'HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'].map((id2) => ({
+      id: id2,
+      reason: "The test's stand-in for the user's state machine: its role is the user's choice.",
+    })),
+  );
+  for (const logGroup of scope.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
+    Validations.of(logGroup).acknowledge(
+      ...['HIPAA.Security-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+        'HIPAA.Security-CloudWatchLogGroupRetentionPeriod', 'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod'].map((id2) => ({
+        id: id2,
+        reason: "The test's stand-in for the user's log group: its encryption and retention are the user's choice.",
+      })),
+    );
+  }
+  return machine;
+}
+
+const TARGETS: [string, (stack: Stack) => RouteTarget[]][] = [
+  ['a queue it creates', () => [RouteTarget.newQueue()]],
+  ['a queue it creates, with a consumer', (s) => [RouteTarget.newQueue({ queueProps: { consumer: userFunction(s, 'Consumer', Duration.seconds(30)) } })]],
+  ['an existing queue', (s) => [RouteTarget.queue(new sqs.Queue(s, 'Mine', { enforceSSL: true, deadLetterQueue: { queue: ownDlq(s), maxReceiveCount: 3 } }))]],
+  ['a FIFO queue it creates', () => [RouteTarget.newQueue({ queueProps: { fifo: true }, messageGroupId: 'orders' })]],
+  ['a Lambda function', (s) => [RouteTarget.lambdaFunction(userFunction(s, 'Fn', Duration.seconds(30)))]],
+  ['an SNS topic', (s) => [RouteTarget.topic(userTopic(s, 'Topic'))]],
+  ['an event bus of another account', (s) => [RouteTarget.eventBus(events.EventBus.fromEventBusArn(s, 'Central', 'arn:aws:events:us-east-1:111122223333:event-bus/central'))]],
+  ['a state machine', (s) => [RouteTarget.stateMachine(userStateMachine(s, 'Machine'))]],
+];
+
+function ownDlq(s: Stack): sqs.Queue {
+  const dlq = new sqs.Queue(s, 'MineDlq', { enforceSSL: true });
+  Validations.of(dlq).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: "The test's stand-in for the user's dead-letter queue." });
+  return dlq;
+}
+
+function findings(props: Partial<EventBusRouteProps>, targetsOf: (stack: Stack) => RouteTarget[]) {
+  const { app, stack } = testStack(true);
+  const route = new EventBusRoute(stack, 'Route', { eventPattern: { source: ['shop'] }, targets: targetsOf(stack), ...props });
+  return { findings: nagFindings(app), route };
+}
+
+describe('EventBusRoute passes AwsSolutions, Serverless, HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1', () => {
+  test.each(TARGETS)('to %s: no error and no warning', (_name, targetsOf) => {
+    expect(findings({}, targetsOf).findings).toEqual([]);
+  });
+
+  test('to every kind of target at once, with an archive and cross-account access', () => {
+    const all = (s: Stack) => [
+      RouteTarget.newQueue(),
+      RouteTarget.lambdaFunction(userFunction(s, 'Fn', Duration.seconds(30))),
+      RouteTarget.topic(userTopic(s, 'Topic')),
+      RouteTarget.eventBus(events.EventBus.fromEventBusArn(s, 'Central', 'arn:aws:events:us-east-1:111122223333:event-bus/central')),
+      RouteTarget.stateMachine(userStateMachine(s, 'Machine')),
+    ];
+    expect(findings({ archive: {}, putEventsAccounts: ['111122223333'], putEventsOrganizationId: 'o-a1b2c3d4e5' }, all).findings).toEqual([]);
+  });
+
+  test('on the default bus, with a customer-managed key on the dead-letter queue', () => {
+    const { app, stack } = testStack(true);
+    new EventBusRoute(stack, 'Route', {
+      eventBus: events.EventBus.fromEventBusName(stack, 'Default', 'default'),
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.newQueue()],
+      deadLetterQueueKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('with an alarm action, the alarms need no acknowledgement', () => {
+    const { app, stack } = testStack(true);
+    const route = new EventBusRoute(stack, 'Route', {
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.newQueue()],
+      alarmAction: new cloudwatchActions.SnsAction(userTopic(stack, 'Oncall')),
+    });
+    expect(nagFindings(app)).toEqual([]);
+    for (const alarm of route.alarms) {
+      expect(acknowledgedRules(alarm)).toEqual([]);
+    }
+  });
+});
+
+describe('EventBusRoute acknowledgements', () => {
+  test('the route dead-letter queue acknowledges that it has no dead-letter queue and is the one of rule targets, with the reasons', () => {
+    const { route } = findings({}, () => [RouteTarget.newQueue()]);
+    expect(acknowledgedRules(route.deadLetterQueue!)).toEqual([
+      ...ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.ids.map((id) => [id, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.reason]),
+      ...ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue.ids.map((id) => [id, ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue.reason]),
+    ]);
+  });
+
+  test('alarms without an action acknowledge it, with the reason', () => {
+    const { route } = findings({}, () => [RouteTarget.newQueue()]);
+    expect(route.alarms).toHaveLength(4);
+    for (const alarm of route.alarms) {
+      expect(acknowledgedRules(alarm)).toEqual(ACKNOWLEDGEMENTS.alarmWithoutAction.ids.map((id) => [id, ACKNOWLEDGEMENTS.alarmWithoutAction.reason]));
+    }
+  });
+
+  test('nothing else of the route is acknowledged', () => {
+    const { route } = findings({}, (s) => [RouteTarget.newQueue(), RouteTarget.stateMachine(userStateMachine(s, 'Machine'))]);
+    const acknowledged = route.node
+      .findAll()
+      .filter((c) => acknowledgedRules(c).length > 0)
+      .filter((c) => !(route.alarms as unknown[]).includes(c) && c !== route.deadLetterQueue)
+      .filter((c) => !route.queues.some((q) => q.node.findAll().includes(c)));
+    expect(acknowledged.map((c) => c.node.path)).toEqual([]);
+  });
+
+  test('each acknowledged rule is one the packs really report on the same resources left bare', () => {
+    // GIVEN a rule whose target has a dead-letter queue, and an alarm without action, built with aws-cdk-lib alone
+    const { app, stack } = testStack(true);
+    const dlq = new sqs.Queue(stack, 'Dlq', { enforceSSL: true });
+    const queueDlq = new sqs.Queue(stack, 'QueueDlq', { enforceSSL: true });
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, deadLetterQueue: { queue: queueDlq, maxReceiveCount: 5 } });
+    new events.Rule(stack, 'Rule', { eventPattern: { source: ['shop'] }, targets: [new targets.SqsQueue(queue, { deadLetterQueue: dlq })] });
+    dlq.metricApproximateNumberOfMessagesVisible().createAlarm(stack, 'Alarm', { threshold: 0, evaluationPeriods: 1 });
+    // WHEN the packs run
+    const findingsOnBare = nagFindings(app);
+    const reportedOn = (rule: string) => findingsOnBare.filter((f) => f.rule === rule).flatMap((f) => f.paths);
+    // THEN every rule the route acknowledges is among the findings, on the resource it concerns
+    expect(reportedOn('AwsSolutions-SQS3')).toContain('Test/Dlq/Resource');
+    expect(reportedOn('Serverless-SQSRedrivePolicy')).toContain('Test/Dlq/Resource');
+    for (const id of ACKNOWLEDGEMENTS.alarmWithoutAction.ids) {
+      expect(reportedOn(id)).toContain('Test/Alarm/Resource');
+    }
+  });
+});
+
+/** The rules acknowledged on a construct, as [id, reason] pairs. */
+function acknowledgedRules(construct: { node: { metadata: { type: string; data: unknown }[] } }): [string, string][] {
+  return construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>))
+    .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason] as [string, string]);
+}

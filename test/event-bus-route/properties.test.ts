@@ -1,0 +1,252 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as fc from 'fast-check';
+import { EventBusRoute, RouteTarget } from '../../src';
+import { eventPatternToJson } from '../../src/routing/event-pattern';
+import { nagFindings, testStack, userFunction } from '../helpers/nag';
+
+/** Every prop name an error may name. */
+const PROP_NAMES = ['eventPattern', 'targets', 'retryAttempts', 'maxEventAge', 'messageGroupId', 'deadLetterQueue'];
+
+/** Mostly values inside the valid range, sometimes outside it. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+
+// ---------------------------------------------------------------------------
+// Random patterns: built from the documented operators, sometimes corrupted
+// ---------------------------------------------------------------------------
+
+const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+const validMatcher: fc.Arbitrary<unknown> = fc.oneof(
+  word,
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.boolean(),
+  word.map((prefix) => ({ prefix })),
+  word.map((suffix) => ({ suffix })),
+  word.map((value) => ({ 'equals-ignore-case': value })),
+  fc.tuple(word, word).map(([a, b]) => ({ wildcard: `${a}*${b}` })),
+  fc.array(word, { minLength: 1, maxLength: 3 }).map((values) => ({ 'anything-but': values })),
+  word.map((prefix) => ({ 'anything-but': { prefix } })),
+  fc.integer({ min: -100, max: 100 }).map((n) => ({ numeric: ['>', n] })),
+  fc.integer({ min: -100, max: 100 }).map((n) => ({ numeric: ['>=', n, '<', n + 10] })),
+  fc.boolean().map((exists) => ({ exists })),
+  fc.integer({ min: 0, max: 255 }).map((n) => ({ cidr: `10.${n}.0.0/16` })),
+);
+const invalidMatcher: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant({ prefix: 5 }),
+  fc.constant({ numeric: ['>'] }),
+  fc.constant({ numeric: ['<', 10, '>', 1] }),
+  fc.constant({ exists: 'yes' }),
+  fc.constant({ cidr: '10.0.0.0/99' }),
+  fc.constant({ 'anything-but': [] }),
+  fc.constant({ wildcard: 'a**' }),
+  fc.constant({ regex: '.*' }),
+  fc.constant({}),
+);
+const leaf = fc.array(mostly(validMatcher, invalidMatcher), { minLength: 1, maxLength: 3 });
+const detail = fc.dictionary(word, fc.oneof(leaf, fc.dictionary(word, leaf, { minKeys: 1, maxKeys: 2 })), { minKeys: 1, maxKeys: 3 });
+const orBranches = fc.array(fc.record({ detail }), { minLength: 2, maxLength: 3 });
+
+const pattern: fc.Arbitrary<Record<string, unknown>> = fc
+  .record(
+    {
+      source: fc.array(word, { minLength: 1, maxLength: 2 }),
+      detailType: fc.array(word, { minLength: 1, maxLength: 2 }),
+      account: fc.constant(['111122223333']),
+      detail: detail,
+      $or: orBranches,
+      orderId: fc.constant(['not a top-level field']),
+    },
+    { requiredKeys: [] },
+  )
+  .map((p) => {
+    // The unknown top-level field is rare; an empty pattern happens when no key is drawn.
+    const { orderId, ...rest } = p;
+    return Object.keys(rest).length % 5 === 4 && orderId ? { ...rest, orderId } : rest;
+  });
+
+// ---------------------------------------------------------------------------
+// Random target sets
+// ---------------------------------------------------------------------------
+
+type Kind = 'newQueue' | 'fifoQueue' | 'queue' | 'function' | 'topic' | 'bus' | 'machine';
+
+interface TargetSample {
+  readonly kind: Kind;
+  readonly retryAttempts?: number;
+  readonly maxEventAgeSeconds?: number;
+  readonly ownDlq: boolean;
+  readonly messageGroupId: boolean;
+}
+
+const targetSample: fc.Arbitrary<TargetSample> = fc.record(
+  {
+    kind: fc.constantFrom<Kind>('newQueue', 'fifoQueue', 'queue', 'function', 'topic', 'bus', 'machine'),
+    retryAttempts: mostly(fc.integer({ min: 0, max: 185 }), fc.integer({ min: 186, max: 1000 })),
+    maxEventAgeSeconds: mostly(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: 0, max: 59 })),
+    ownDlq: fc.boolean(),
+    messageGroupId: mostly(fc.constant(true), fc.constant(false)),
+  },
+  { requiredKeys: ['kind', 'ownDlq', 'messageGroupId'] },
+);
+
+interface RouteSample {
+  readonly targets: TargetSample[];
+  readonly retryAttempts?: number;
+  readonly maxEventAgeSeconds?: number;
+}
+
+const routeSample: fc.Arbitrary<RouteSample> = fc.record(
+  {
+    targets: fc.array(targetSample, { minLength: 0, maxLength: 6 }),
+    retryAttempts: mostly(fc.integer({ min: 0, max: 185 }), fc.integer({ min: -10, max: -1 })),
+    maxEventAgeSeconds: mostly(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: 86_401, max: 200_000 })),
+  },
+  { requiredKeys: ['targets'] },
+);
+
+/**
+ * A queue standing for the user's (a target, or a target's own dead-letter
+ * queue): whether it has a dead-letter queue of its own is the user's choice.
+ */
+function userQueue(stack: Stack, id: string): sqs.Queue {
+  const queue = new sqs.Queue(stack, id, { enforceSSL: true });
+  Validations.of(queue).acknowledge(
+    ...['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'].map((rule) => ({ id: rule, reason: "The test's stand-in for the user's queue." })),
+  );
+  return queue;
+}
+
+function makeTarget(stack: Stack, t: TargetSample, i: number): RouteTarget {
+  const delivery = {
+    retryAttempts: t.retryAttempts,
+    maxEventAge: t.maxEventAgeSeconds === undefined ? undefined : Duration.seconds(t.maxEventAgeSeconds),
+    deadLetterQueue: t.ownDlq ? userQueue(stack, `OwnDlq${i}`) : undefined,
+  };
+  const group = t.messageGroupId ? { messageGroupId: 'orders' } : {};
+  switch (t.kind) {
+    case 'newQueue':
+      return RouteTarget.newQueue(delivery);
+    case 'fifoQueue':
+      return RouteTarget.newQueue({ ...delivery, ...group, queueProps: { fifo: true } });
+    case 'queue':
+      return RouteTarget.queue(userQueue(stack, `Queue${i}`), delivery);
+    case 'function':
+      return RouteTarget.lambdaFunction(userFunction(stack, `Fn${i}`, Duration.seconds(30)), delivery);
+    case 'topic':
+      return RouteTarget.topic(new sns.Topic(stack, `Topic${i}`, { enforceSSL: true, masterKey: new kms.Key(stack, `Key${i}`, { enableKeyRotation: true }) }), delivery);
+    case 'bus':
+      return RouteTarget.eventBus(events.EventBus.fromEventBusArn(stack, `Bus${i}`, `arn:aws:events:us-east-1:111122223333:event-bus/bus${i}`), delivery);
+    case 'machine':
+      return RouteTarget.stateMachine(
+        new sfn.StateMachine(stack, `Machine${i}`, { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `Pass${i}`)) }),
+        delivery,
+      );
+  }
+}
+
+function build(s: RouteSample, eventPattern: events.EventPattern, nag = false) {
+  const { app, stack } = testStack(nag);
+  try {
+    const route = new EventBusRoute(stack, 'Route', {
+      eventPattern,
+      targets: s.targets.map((t, i) => makeTarget(stack, t, i)),
+      retryAttempts: s.retryAttempts,
+      maxEventAge: s.maxEventAgeSeconds === undefined ? undefined : Duration.seconds(s.maxEventAgeSeconds),
+    });
+    return { app, stack, route };
+  } catch (error) {
+    return { app, stack, error };
+  }
+}
+
+function expectOurError(error: unknown): void {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error;
+  expect(e.name).toBe('MessagePatternsError');
+  expect(e.message.startsWith('Test/Route: ')).toBe(true);
+  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
+}
+
+const SIMPLE_PATTERN: events.EventPattern = { source: ['shop'] };
+
+describe('EventBusRoute with random target sets', () => {
+  test('either every target gets a dead-letter queue and the retry policy asked for, or the error names a prop', () => {
+    const outcomes = { valid: 0, invalid: 0 };
+    fc.assert(
+      fc.property(routeSample, (s) => {
+        const { error, stack, route } = build(s, SIMPLE_PATTERN);
+        if (error !== undefined) {
+          outcomes.invalid++;
+          expectOurError(error);
+          return;
+        }
+        outcomes.valid++;
+        const template = Template.fromStack(stack);
+        const targets = Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.Targets as any[];
+        expect(targets).toHaveLength(s.targets.length);
+        s.targets.forEach((t, i) => {
+          expect(targets[i].DeadLetterConfig).toBeDefined();
+          expect(targets[i].RetryPolicy).toEqual({
+            MaximumRetryAttempts: t.retryAttempts ?? s.retryAttempts ?? 185,
+            MaximumEventAgeInSeconds: t.maxEventAgeSeconds ?? s.maxEventAgeSeconds ?? 86_400,
+          });
+        });
+        expect(route!.deadLetterQueue === undefined).toBe(s.targets.every((t) => t.ownDlq));
+        expect(route!.deadLetterQueueAlarms).toHaveLength(route!.deadLetterQueues.length);
+        expect(route!.queues).toHaveLength(s.targets.filter((t) => t.kind === 'newQueue' || t.kind === 'fifoQueue').length);
+        expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
+      }),
+      { numRuns: 120 },
+    );
+    expect(outcomes.valid).toBeGreaterThan(20);
+    expect(outcomes.invalid).toBeGreaterThan(20);
+  });
+
+  test('every route that synthesizes passes the compliance packs', () => {
+    let checked = 0;
+    // The stand-ins for user resources that the packs judge on their own settings (state machines) are left out.
+    const sample = routeSample.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind !== 'machine') }));
+    fc.assert(
+      fc.property(sample, (s) => {
+        const { error, app } = build(s, SIMPLE_PATTERN, true);
+        if (error !== undefined) {
+          expectOurError(error);
+          return;
+        }
+        checked++;
+        expect(nagFindings(app)).toEqual([]);
+      }),
+      { numRuns: 20 },
+    );
+    expect(checked).toBeGreaterThan(3);
+  });
+});
+
+describe('EventBusRoute with random patterns', () => {
+  test('either the rule carries the pattern as given, or the error names eventPattern with a key path', () => {
+    const outcomes = { valid: 0, invalid: 0 };
+    fc.assert(
+      fc.property(pattern, (p) => {
+        const eventPattern = p as events.EventPattern;
+        const { error, stack } = build({ targets: [{ kind: 'newQueue', ownDlq: false, messageGroupId: false }] }, eventPattern);
+        if (error !== undefined) {
+          outcomes.invalid++;
+          expectOurError(error);
+          expect((error as Error).message).toMatch(/Invalid eventPattern at eventPattern/);
+          return;
+        }
+        outcomes.valid++;
+        const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0];
+        expect(rule.Properties.EventPattern).toEqual(eventPatternToJson(eventPattern));
+      }),
+      { numRuns: 300 },
+    );
+    expect(outcomes.valid).toBeGreaterThan(30);
+    expect(outcomes.invalid).toBeGreaterThan(30);
+  });
+});

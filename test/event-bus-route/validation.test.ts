@@ -1,0 +1,195 @@
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
+import { testStack } from '../helpers/nag';
+
+const PATTERN: events.EventPattern = { source: ['shop'] };
+
+/** Builds a route; `setup` may create the resources the props refer to. */
+function build(props: Partial<EventBusRouteProps>, setup?: (stack: Stack) => Partial<EventBusRouteProps>): () => EventBusRoute {
+  return () => {
+    const { stack } = testStack();
+    return new EventBusRoute(stack, 'Route', { eventPattern: PATTERN, targets: [RouteTarget.newQueue()], ...props, ...setup?.(stack) });
+  };
+}
+
+describe('EventBusRoute validation: the event pattern', () => {
+  test('an empty pattern is rejected, naming the prop', () => {
+    expect(build({ eventPattern: {} })).toThrow(
+      'Test/Route: Invalid eventPattern at eventPattern: an event pattern must not be empty; give at least one field such as "source". Got: {}',
+    );
+  });
+
+  test('a top-level key EventBridge does not allow is rejected, with its key path and value', () => {
+    expect(build({ eventPattern: { source: ['shop'], orderId: ['1'] } as events.EventPattern })).toThrow(
+      /Invalid eventPattern at eventPattern\.orderId: "orderId" is not a top-level field of EventBridge events.*Got: \["1"\]/,
+    );
+  });
+
+  test.each<[string, events.EventPattern, RegExp]>([
+    ['prefix', { detail: { id: [{ prefix: 5 }] } } as any, /eventPattern\.detail\.id\[0\]\.prefix: malformed operator: prefix expects a string.*Got: 5/],
+    ['suffix', { detail: { id: [{ suffix: [] }] } } as any, /eventPattern\.detail\.id\[0\]\.suffix: malformed operator: suffix expects/],
+    ['anything-but', { detail: { id: [{ 'anything-but': [] }] } } as any, /eventPattern\.detail\.id\[0\]\.anything-but: malformed operator: the anything-but list must not be empty/],
+    ['numeric', { detail: { amount: [{ numeric: ['>', 'a lot'] }] } } as any, /eventPattern\.detail\.amount\[0\]\.numeric\[1\]: malformed operator: ">" must be followed by a number.*Got: "a lot"/],
+    ['exists', { detail: { id: [{ exists: 'yes' }] } } as any, /eventPattern\.detail\.id\[0\]\.exists: malformed operator: exists expects true or false/],
+    ['cidr', { detail: { ip: [{ cidr: '10.0.0.0/99' }] } } as any, /eventPattern\.detail\.ip\[0\]\.cidr: malformed CIDR/],
+    ['equals-ignore-case', { detail: { id: [{ 'equals-ignore-case': 1 }] } } as any, /malformed operator: equals-ignore-case expects a string/],
+    ['wildcard', { detail: { id: [{ wildcard: 'a**b' }] } } as any, /malformed wildcard: consecutive wildcard characters/],
+    ['$or', { $or: [{ source: ['a'] }] } as any, /eventPattern\.\$or: \$or must be an array of at least two sub-patterns/],
+    ['an unknown operator', { detail: { id: [{ regex: 'a.*' }] } } as any, /malformed operator "regex"/],
+  ])('a malformed %s operator is rejected', (_name, eventPattern, message) => {
+    expect(build({ eventPattern })).toThrow(message);
+  });
+
+  test('a pattern above the 2048-character size limit is rejected', () => {
+    expect(build({ eventPattern: { source: ['x'.repeat(2100)] } })).toThrow(/the pattern is \d+ characters long as JSON; EventBridge allows 2048/);
+  });
+
+  test('a pattern holding tokens is not rejected for them', () => {
+    expect(build({}, (s) => ({ eventPattern: { account: [s.account], detail: { id: [Lazy.string({ produce: () => 'x' })] } } }))).not.toThrow();
+  });
+});
+
+describe('EventBusRoute validation: retry policy', () => {
+  test.each([-1, 186, 2.5])('retryAttempts %p is rejected', (value) => {
+    expect(build({ retryAttempts: value })).toThrow(`Test/Route: retryAttempts must be an integer between 0 and 185, got ${value}`);
+  });
+
+  test.each([Duration.seconds(59), Duration.hours(25)])('maxEventAge %s is rejected', (value) => {
+    expect(build({ maxEventAge: value })).toThrow(/maxEventAge must be between 1 minute and 1 day, got/);
+  });
+
+  test('maxEventAge in fractions of a second is rejected', () => {
+    expect(build({ maxEventAge: Duration.millis(60_500) })).toThrow(/maxEventAge must be a whole number of seconds, got/);
+  });
+
+  test('a target retryAttempts or maxEventAge out of range is rejected, naming the target', () => {
+    expect(build({ targets: [RouteTarget.newQueue(), RouteTarget.newQueue({ retryAttempts: 200, maxEventAge: Duration.days(2) })] })).toThrow(
+      /2 invalid props:\n- targets\[1\]\.retryAttempts must be an integer between 0 and 185, got 200\n- targets\[1\]\.maxEventAge must be between 1 minute and 1 day, got 2 days/,
+    );
+  });
+
+  test('tokens are not rejected', () => {
+    expect(build({ retryAttempts: Token.asNumber({ Ref: 'Attempts' }), maxEventAge: Duration.seconds(Token.asNumber({ Ref: 'Age' })) })).not.toThrow();
+  });
+});
+
+describe('EventBusRoute validation: targets', () => {
+  test.each([0, 6])('%p targets are rejected', (count) => {
+    expect(build({ targets: Array.from({ length: count }, () => RouteTarget.newQueue()) })).toThrow(
+      `Test/Route: targets must hold 1 to 5 targets (EventBridge allows 5 per rule), got ${count}`,
+    );
+  });
+
+  test('a FIFO queue without a message group id is rejected', () => {
+    expect(build({}, (s) => ({ targets: [RouteTarget.queue(new sqs.Queue(s, 'Fifo', { fifo: true }))] }))).toThrow(
+      /targets\[0\]\.messageGroupId is required: the target is a FIFO queue/,
+    );
+  });
+
+  test('a FIFO queue imported by ARN without a message group id is rejected', () => {
+    expect(build({}, (s) => ({ targets: [RouteTarget.queue(sqs.Queue.fromQueueArn(s, 'Fifo', 'arn:aws:sqs:us-east-1:111122223333:orders.fifo'))] }))).toThrow(
+      /targets\[0\]\.messageGroupId is required/,
+    );
+  });
+
+  test('a new FIFO queue without a message group id is rejected', () => {
+    expect(build({ targets: [RouteTarget.newQueue({ queueProps: { fifo: true } })] })).toThrow(/targets\[0\]\.messageGroupId is required/);
+    expect(build({ targets: [RouteTarget.newQueue({ queueProps: { queueName: 'orders.fifo' } })] })).toThrow(/targets\[0\]\.messageGroupId is required/);
+  });
+
+  test('a FIFO queue with a message group id is accepted', () => {
+    expect(build({ targets: [RouteTarget.newQueue({ queueProps: { fifo: true }, messageGroupId: events.EventField.fromPath('$.detail.orderId') })] })).not.toThrow();
+  });
+
+  test('a queue target encrypted with the AWS-managed key is rejected', () => {
+    expect(build({}, (s) => ({ targets: [RouteTarget.queue(new sqs.Queue(s, 'Q', { encryption: sqs.QueueEncryption.KMS_MANAGED }))] }))).toThrow(
+      /targets\[0\] \(queue\) is encrypted with the AWS-managed key alias\/aws\/sqs \(KMS_MANAGED\), which EventBridge cannot use/,
+    );
+  });
+
+  test('a FIFO dead-letter queue of a target is rejected', () => {
+    expect(build({}, (s) => ({ targets: [RouteTarget.newQueue({ deadLetterQueue: new sqs.Queue(s, 'Dlq', { fifo: true }) })] }))).toThrow(
+      /targets\[0\]\.deadLetterQueue must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue/,
+    );
+  });
+});
+
+describe('EventBusRoute validation: dead-letter queue', () => {
+  test('a FIFO deadLetterQueue is rejected', () => {
+    expect(build({}, (s) => ({ deadLetterQueue: new sqs.Queue(s, 'Dlq', { fifo: true }) }))).toThrow(/deadLetterQueue must be a standard queue/);
+  });
+
+  test('a deadLetterQueue encrypted with the AWS-managed key is rejected', () => {
+    expect(build({}, (s) => ({ deadLetterQueue: new sqs.Queue(s, 'Dlq', { encryption: sqs.QueueEncryption.KMS_MANAGED }) }))).toThrow(
+      /deadLetterQueue is encrypted with the AWS-managed key alias\/aws\/sqs/,
+    );
+  });
+
+  test('options of the created dead-letter queue cannot go with a queue you bring', () => {
+    expect(
+      build({ deadLetterQueueName: 'dlq', deadLetterRetentionPeriod: Duration.days(1) }, (s) => ({
+        deadLetterQueue: new sqs.Queue(s, 'Dlq'),
+        deadLetterQueueKey: new kms.Key(s, 'Key'),
+      })),
+    ).toThrow(/3 invalid props:\n- deadLetterQueueName cannot be set together with deadLetterQueue.*\n- deadLetterRetentionPeriod cannot.*\n- deadLetterQueueKey cannot/);
+  });
+
+  test.each(['route dlq', 'dlq.fifo'])('deadLetterQueueName %p is rejected', (name) => {
+    expect(build({ deadLetterQueueName: name })).toThrow(/deadLetterQueueName must/);
+  });
+
+  test('deadLetterRetentionPeriod out of range is rejected', () => {
+    expect(build({ deadLetterRetentionPeriod: Duration.days(15) })).toThrow(/deadLetterRetentionPeriod must be between 1 minute and 14 days, got 15 days/);
+  });
+});
+
+describe('EventBusRoute validation: bus, rule, archive and cross-account', () => {
+  test('eventBusName with eventBus is rejected', () => {
+    expect(build({ eventBusName: 'orders' }, (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'default') }))).toThrow(
+      /eventBusName cannot be set together with eventBus.*got eventBusName 'orders'/,
+    );
+  });
+
+  test.each(['default', 'aws.partner', 'orders bus', ''])('eventBusName %p is rejected', (name) => {
+    expect(build({ eventBusName: name })).toThrow(/eventBusName must be 1 to 256 letters/);
+  });
+
+  test('ruleName longer than 64 characters is rejected', () => {
+    expect(build({ ruleName: 'r'.repeat(65) })).toThrow(/ruleName must be 1 to 64 letters, digits, '.', '-' and '_', got 'r{65}'/);
+  });
+
+  test.each([Duration.hours(36), Duration.hours(12)])('archive.retention %s is rejected', (retention) => {
+    expect(build({ archive: { retention } })).toThrow(/archive\.retention must be a whole number of days, at least 1, got/);
+  });
+
+  test('archive.archiveName longer than 48 characters is rejected', () => {
+    expect(build({ archive: { archiveName: 'a'.repeat(49) } })).toThrow(/archive\.archiveName must be 1 to 48 letters/);
+  });
+
+  test.each([[[]], [['12345']]])('putEventsAccounts %p is rejected', (accounts) => {
+    expect(build({ putEventsAccounts: accounts })).toThrow(/putEventsAccounts must/);
+  });
+
+  test('putEventsOrganizationId that is not an organization id is rejected', () => {
+    expect(build({ putEventsOrganizationId: 'r-abcd' })).toThrow(/putEventsOrganizationId must be an organization id such as 'o-a1b2c3d4e5', got 'r-abcd'/);
+  });
+
+  test('names and accounts given as tokens are not rejected', () => {
+    expect(
+      build({}, (s) => ({
+        eventBusName: Lazy.string({ produce: () => 'orders' }),
+        ruleName: Lazy.string({ produce: () => 'rule' }),
+        putEventsAccounts: [s.account],
+        putEventsOrganizationId: Lazy.string({ produce: () => 'o-a1b2c3d4e5' }),
+        archive: { archiveName: Lazy.string({ produce: () => 'archive' }) },
+      })),
+    ).not.toThrow();
+  });
+
+  test('every violation is reported at once', () => {
+    expect(build({ eventPattern: {}, retryAttempts: 500, targets: [] })).toThrow(/3 invalid props/);
+  });
+});

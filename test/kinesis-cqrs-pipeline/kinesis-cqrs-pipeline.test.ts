@@ -1,0 +1,435 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { KinesisCqrsPipeline, KinesisCqrsPipelineProps, Projection } from '../../src';
+import { testStack, userFunction } from '../helpers/nag';
+import { normalizedTemplate } from '../helpers/template';
+
+function synth(
+  props: KinesisCqrsPipelineProps = {},
+  setup?: (stack: Stack) => KinesisCqrsPipelineProps,
+  after?: (pipeline: KinesisCqrsPipeline) => void,
+): { stack: Stack; pipeline: KinesisCqrsPipeline; template: Template } {
+  const { stack } = testStack();
+  const pipeline = new KinesisCqrsPipeline(stack, 'Ledger', { ...props, ...setup?.(stack) });
+  after?.(pipeline);
+  return { stack, pipeline, template: Template.fromStack(stack) };
+}
+
+const STREAM = 'LedgerStream957C9527';
+const HOURS = 3600 * 1000;
+
+/** Every statement of the projector's managed policy. */
+function projectorStatements(template: Template): any[] {
+  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+describe('KinesisCqrsPipeline defaults: the write side', () => {
+  test('creates a provisioned stream with one shard, 7 days of retention and the AWS-managed key, retained with the stack', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Kinesis::Stream', 1);
+    template.hasResource('AWS::Kinesis::Stream', {
+      Properties: {
+        ShardCount: 1,
+        RetentionPeriodHours: 168,
+        StreamModeDetails: { StreamMode: 'PROVISIONED' },
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  test('grantWriteEvents grants PutRecord and PutRecords on the stream only', () => {
+    const { template } = synth({}, undefined, (p) => {
+      p.grantWriteEvents(new iam.Role(p, 'Command', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^LedgerCommand') }],
+      PolicyDocument: {
+        Statement: [{ Action: ['kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [STREAM, 'Arn'] } }],
+      },
+    });
+  });
+});
+
+describe('KinesisCqrsPipeline defaults: the read side', () => {
+  test('creates an on-demand table keyed by pk with point-in-time recovery, AWS-owned encryption, retained with the stack', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: false },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('grantQuery grants read-only access to the table', () => {
+    const { template } = synth({}, undefined, (p) => {
+      p.grantQuery(new iam.Role(p, 'Query', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    });
+    const policy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^LedgerQuery') }] } }))[0];
+    const actions: string[] = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']));
+    expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+  });
+});
+
+describe('KinesisCqrsPipeline defaults: the projector', () => {
+  test('is the library function on nodejs24.x with 256 MB, a 1-minute timeout, active tracing and its configuration', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 60,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjectorLogs') } },
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: Match.stringLikeRegexp('^LedgerProjectionTable') },
+          PARTITION_KEY: 'pk',
+          FAILURE_QUEUE_URL: { Ref: Match.stringLikeRegexp('^LedgerProjectionFailureQueue') },
+        },
+      },
+    });
+  });
+
+  test('logs to its own log group kept for one year', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  test('its role has no AWS-managed policy and no inline policy: one customer-managed policy with named resources', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent(), Policies: Match.absent() });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    const statements = projectorStatements(template);
+    const byAction = (action: string) => statements.find((s) => ([] as string[]).concat(s.Action).includes(action));
+    expect(byAction('logs:PutLogEvents').Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LedgerProjectionProjectorLogs/), 'Arn'] });
+    expect(byAction('dynamodb:PutItem').Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(byAction('sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LedgerProjectionFailureQueue/), 'Arn'] });
+    expect(byAction('kinesis:GetRecords').Resource).toEqual({ 'Fn::GetAtt': [STREAM, 'Arn'] });
+    expect(byAction('xray:PutTraceSegments').Resource).toBe('*');
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual([['xray:PutTraceSegments', 'xray:PutTelemetryRecords']]);
+  });
+
+  test('reads from the trim horizon with bisection, partial batch responses, bounded retries and an on-failure queue', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [STREAM, 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 302_400,
+      ParallelizationFactor: 1,
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: Match.absent(),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerProjectionFailureQueue'), 'Arn'] } } },
+    });
+  });
+
+  test('the failure queue keeps messages 14 days, is encrypted with SSE-SQS and refuses requests without TLS', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+});
+
+describe('KinesisCqrsPipeline defaults: alarms', () => {
+  test('alarms on the projector iterator age (FunctionName) at 5 % of the retention', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') } }],
+      Statistic: 'Maximum',
+      Threshold: 8.4 * HOURS,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.absent(),
+    });
+  });
+
+  test('alarms on the stream iterator age (StreamName) at the same threshold', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Dimensions: [{ Name: 'StreamName', Value: { Ref: STREAM } }],
+      Statistic: 'Maximum',
+      Threshold: 8.4 * HOURS,
+    });
+  });
+
+  test('alarms when the failure queue holds a message and when the projector errors', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerProjectionFailureQueue'), 'QueueName'] } }],
+      Threshold: 0,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+});
+
+describe('KinesisCqrsPipeline exposes', () => {
+  test('the resources it creates', () => {
+    const { pipeline } = synth();
+    expect(pipeline.stream).toBeInstanceOf(kinesis.Stream);
+    expect(pipeline.retentionPeriod.toHours()).toBe(168);
+    expect(pipeline.projection).toBeInstanceOf(Projection);
+    expect(pipeline.table).toBe(pipeline.projection.table);
+    expect(pipeline.projector).toBe(pipeline.projection.projector);
+    expect(pipeline.failureQueue).toBe(pipeline.projection.failureQueue);
+    expect(pipeline.eventSourceMapping).toBe(pipeline.projection.eventSourceMapping);
+    expect(pipeline.projection.partitionKey).toBe('pk');
+    expect(pipeline.projection.maxRecordAge.toHours()).toBe(84);
+    expect(pipeline.projection.projectorLogGroup).toBeDefined();
+    expect(pipeline.projection.streamConsumer).toBeUndefined();
+    expect(pipeline.alarms).toHaveLength(4);
+    expect(pipeline.alarms[0]).toBe(pipeline.streamIteratorAgeAlarm);
+    expect(pipeline.projection.alarms).toEqual([
+      pipeline.projection.iteratorAgeAlarm,
+      pipeline.projection.failureQueueAlarm,
+      pipeline.projection.projectorErrorsAlarm,
+    ]);
+  });
+
+  test('default template', () => {
+    expect(normalizedTemplate(synth().stack)).toMatchSnapshot();
+  });
+});
+
+describe('KinesisCqrsPipeline options: the stream', () => {
+  test('an on-demand stream has no shard count', () => {
+    const { template } = synth({ streamMode: kinesis.StreamMode.ON_DEMAND });
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, ShardCount: Match.absent() });
+  });
+
+  test('shardCount sets the shards of a provisioned stream', () => {
+    synth({ shardCount: 4 }).template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 4 });
+  });
+
+  test('retentionPeriod sets the retention and the derived record age and alarm thresholds', () => {
+    const { template } = synth({ retentionPeriod: Duration.hours(24) });
+    template.hasResourceProperties('AWS::Kinesis::Stream', { RetentionPeriodHours: 24 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: 12 * 3600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 1.2 * HOURS });
+  });
+
+  test('a year of retention caps maxRecordAge at 7 days and the alarm at half of it', () => {
+    const { template } = synth({ retentionPeriod: Duration.days(365) });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: 7 * 24 * 3600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 84 * HOURS });
+  });
+
+  test('streamEncryptionKey encrypts the stream with that key and lets the projector decrypt', () => {
+    const { template } = synth({}, (stack) => ({ streamEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } } });
+    expect(projectorStatements(template)).toContainEqual(
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }),
+    );
+  });
+
+  test('streamRemovalPolicy applies to the stream', () => {
+    synth({ streamRemovalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Delete' });
+  });
+
+  test('an existing stream is used as is, with a 24-hour retention assumed when it is imported', () => {
+    const { template, pipeline } = synth({}, (stack) => ({
+      stream: kinesis.Stream.fromStreamArn(stack, 'Events', 'arn:aws:kinesis:eu-west-1:123456789012:stream/events'),
+    }));
+    template.resourceCountIs('AWS::Kinesis::Stream', 0);
+    expect(pipeline.retentionPeriod.toHours()).toBe(24);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/events',
+      MaximumRecordAgeInSeconds: 12 * 3600,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Dimensions: [{ Name: 'StreamName', Value: 'events' }],
+    });
+  });
+
+  test('an existing stream defined in the app has its retention read from it', () => {
+    const { pipeline } = synth({}, (stack) => ({ stream: new kinesis.Stream(stack, 'Events', { retentionPeriod: Duration.days(3) }) }));
+    expect(pipeline.retentionPeriod.toHours()).toBe(72);
+    expect(pipeline.projection.maxRecordAge.toHours()).toBe(36);
+  });
+
+  test('streamIteratorAgeAlarm: false removes the stream alarm', () => {
+    const { pipeline, template } = synth({ streamIteratorAgeAlarm: false });
+    expect(pipeline.streamIteratorAgeAlarm).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+});
+
+describe('KinesisCqrsPipeline options: the projection', () => {
+  test('event source options', () => {
+    const { template } = synth({
+      batchSize: 500,
+      maxBatchingWindow: Duration.seconds(10),
+      parallelizationFactor: 4,
+      retryAttempts: 3,
+      maxRecordAge: Duration.hours(6),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 10,
+      ParallelizationFactor: 4,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+    });
+    // The alarm stays below half of the shorter record age.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 3 * HOURS });
+  });
+
+  test('projector options', () => {
+    const { template } = synth({
+      projectorMemorySize: 1024,
+      projectorTimeout: Duration.minutes(5),
+      projectorLogRetention: logs.RetentionDays.ONE_MONTH,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 300 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('partitionKey names the table key and the projector setting', () => {
+    const { template } = synth({ partitionKey: 'orderId' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ PARTITION_KEY: 'orderId' }) } });
+  });
+
+  test('tableRemovalPolicy applies to the table', () => {
+    synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  test('encryptionKey encrypts the table and the failure queue and lets the projector use it', () => {
+    const { template } = synth({}, (stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+    template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn });
+    expect(projectorStatements(template)).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] }));
+  });
+
+  test('an existing table is used with its own key name', () => {
+    const { template, pipeline } = synth({ partitionKey: 'id' }, (stack) => ({ table: dynamodb.Table.fromTableName(stack, 'Orders', 'orders') }));
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(pipeline.table.tableName).toBe('orders');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TABLE_NAME: 'orders', PARTITION_KEY: 'id' }) } });
+  });
+
+  test('a custom projector gets the event source and read-write access to the table; no library function is created', () => {
+    const { template, pipeline } = synth({}, (stack) => ({ projector: userFunction(stack, 'Custom', Duration.seconds(30)) }));
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(pipeline.projection.projectorLogGroup).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Custom') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem']) })]) },
+    });
+  });
+
+  test('enhancedFanOut reads through a consumer of its own', () => {
+    const { template, pipeline } = synth({ enhancedFanOut: true });
+    template.hasResourceProperties('AWS::Kinesis::StreamConsumer', {
+      StreamARN: { 'Fn::GetAtt': [STREAM, 'Arn'] },
+      ConsumerName: Match.stringLikeRegexp('^Test-Ledger-Projection-'),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerProjectionConsumer'), 'ConsumerARN'] },
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(pipeline.projection.streamConsumer).toBeDefined();
+  });
+
+  test('iteratorAgeThreshold overrides the derived threshold of both iterator-age alarms', () => {
+    const { template } = synth({ iteratorAgeThreshold: Duration.minutes(10) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 600_000 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GetRecords.IteratorAgeMilliseconds', Threshold: 600_000 });
+  });
+
+  test('each projection alarm can be switched off', () => {
+    const { pipeline, template } = synth({ iteratorAgeAlarm: false, failureQueueAlarm: false, projectorErrorsAlarm: false });
+    expect(pipeline.projection.alarms).toEqual([]);
+    expect(pipeline.projection.iteratorAgeAlarm).toBeUndefined();
+    expect(pipeline.projection.failureQueueAlarm).toBeUndefined();
+    expect(pipeline.projection.projectorErrorsAlarm).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('alarmAction is wired to every alarm', () => {
+    const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Oncall/) }]);
+    }
+  });
+});
+
+describe('KinesisCqrsPipeline.addProjection', () => {
+  test('adds a projector and a read model of its own, fed from the same stream at the trim horizon', () => {
+    const { template, pipeline } = synth({}, undefined, (p) => {
+      p.addProjection('OrdersV2', { batchSize: 1000 });
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^LedgerOrdersV2Projector') },
+      EventSourceArn: { 'Fn::GetAtt': [STREAM, 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumRecordAgeInSeconds: 302_400,
+    });
+    expect(pipeline.alarms).toHaveLength(4);
+  });
+
+  test('inherits the pipeline alarm action unless given one', () => {
+    const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }), (p) => {
+      const projection = p.addProjection('OrdersV2');
+      expect(projection.alarms).toHaveLength(3);
+    });
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toBeDefined();
+    }
+  });
+
+  test('Projection can be used on its own with any stream', () => {
+    const { stack } = testStack();
+    const stream = new kinesis.Stream(stack, 'Events', { retentionPeriod: Duration.days(2) });
+    const projection = new Projection(stack, 'Orders', { stream });
+    expect(projection.maxRecordAge.toHours()).toBe(24);
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+});

@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as fc from 'fast-check';
+import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
+import { nagFindings, testStack } from '../helpers/nag';
+
+/** Every prop name an error may name. */
+const PROP_NAMES = [
+  'streamMode', 'shardCount', 'retentionPeriod', 'partitionKey', 'projectorMemorySize', 'projectorTimeout', 'batchSize',
+  'maxBatchingWindow', 'parallelizationFactor', 'retryAttempts', 'maxRecordAge', 'iteratorAgeThreshold',
+];
+
+const hours = (min: number, max: number) => fc.integer({ min, max }).map((h) => Duration.hours(h));
+const seconds = (min: number, max: number) => fc.integer({ min, max }).map((s) => Duration.seconds(s));
+/** Mostly values inside the valid range, sometimes outside it. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ weight: 15, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+
+const sample: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
+  {
+    streamMode: fc.constantFrom(kinesis.StreamMode.PROVISIONED, kinesis.StreamMode.PROVISIONED, kinesis.StreamMode.ON_DEMAND),
+    shardCount: mostly(fc.integer({ min: 1, max: 64 }), fc.integer({ min: -3, max: 0 })),
+    retentionPeriod: mostly(hours(24, 8760), hours(1, 23)),
+    partitionKey: mostly(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_]{0,20}$/).filter((k) => !['version', 'type', 'state', 'updatedAt'].includes(k)), fc.constantFrom('', 'state', ' pk')),
+    projectorMemorySize: mostly(fc.integer({ min: 128, max: 10_240 }), fc.integer({ min: 0, max: 127 })),
+    projectorTimeout: mostly(seconds(1, 900), seconds(901, 2000)),
+    batchSize: mostly(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 10_001, max: 20_000 })),
+    maxBatchingWindow: mostly(seconds(0, 300), seconds(301, 600)),
+    parallelizationFactor: mostly(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 20 })),
+    retryAttempts: mostly(fc.integer({ min: 0, max: 10_000 }), fc.constant(-1)),
+    maxRecordAge: mostly(seconds(60, 12 * 3600), seconds(0, 59)),
+    iteratorAgeThreshold: mostly(seconds(60, 3 * 3600), seconds(0, 59)),
+    enhancedFanOut: fc.boolean(),
+    iteratorAgeAlarm: fc.constant(true),
+    failureQueueAlarm: fc.boolean(),
+    projectorErrorsAlarm: fc.boolean(),
+    streamIteratorAgeAlarm: fc.boolean(),
+  },
+  { requiredKeys: [] },
+).map((props) => {
+  // On-demand streams take no shard count: a positive one is dropped so that the sample stays mostly valid.
+  const onDemandWithShards = props.streamMode === kinesis.StreamMode.ON_DEMAND && props.shardCount !== undefined && props.shardCount > 0;
+  return onDemandWithShards ? { ...props, shardCount: undefined } : props;
+});
+
+function build(props: KinesisCqrsPipelineProps, nag: boolean) {
+  const { app, stack } = testStack(nag);
+  try {
+    new KinesisCqrsPipeline(stack, 'Ledger', props);
+    return { app, stack };
+  } catch (error) {
+    return { error, app, stack };
+  }
+}
+
+function expectOurError(error: unknown): void {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error;
+  expect(e.name).toBe('MessagePatternsError');
+  expect(e.message).toMatch(/^Test\/Ledger(\/Projection)?: /);
+  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
+}
+
+describe('KinesisCqrsPipeline with random props', () => {
+  test('either synthesizes a well-formed template or throws an error naming a prop', () => {
+    const outcomes = { valid: 0, invalid: 0 };
+    fc.assert(
+      fc.property(sample, (props) => {
+        const { error, stack } = build(props, false);
+        if (error !== undefined) {
+          outcomes.invalid++;
+          expectOurError(error);
+          return;
+        }
+        outcomes.valid++;
+        const template = Template.fromStack(stack);
+        expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
+        const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0].Properties;
+        expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
+        expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+        expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
+        // The record age never reaches the retention: skipped records can still be replayed.
+        const retentionSeconds = (props.retentionPeriod ?? Duration.days(7)).toSeconds();
+        expect(mapping.MaximumRecordAgeInSeconds).toBeLessThan(retentionSeconds);
+        // The iterator-age alarm fires before records are skipped.
+        const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'IteratorAge' } }))[0].Properties;
+        expect(alarm.Threshold).toBeLessThan(mapping.MaximumRecordAgeInSeconds * 1000);
+      }),
+      { numRuns: 150 },
+    );
+    expect(outcomes.valid).toBeGreaterThan(20);
+    expect(outcomes.invalid).toBeGreaterThan(20);
+  });
+
+  test('every template that synthesizes passes the compliance packs', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(sample, (props) => {
+        const { error, app } = build(props, true);
+        if (error !== undefined) {
+          expectOurError(error);
+          return;
+        }
+        checked++;
+        expect(nagFindings(app)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+    expect(checked).toBeGreaterThan(3);
+  });
+});
