@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   jestOptions: {
+    // Snapshots are a tripwire: a changed template fails the build until `npx projen test:update` accepts it.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
       // Property-based tests run from a fixed seed (FC_SEED to explore others), so that CI is reproducible.
