@@ -3,3 +3,4 @@ export * from './event-bus-route';
 export * from './kinesis-cqrs-pipeline';
 export * from './filtered-subscription';
 export * from './fanout-topic';
+export * from './routing';

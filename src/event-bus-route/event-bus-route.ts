@@ -11,6 +11,8 @@ import { resolveRouteSettings, RouteSettings } from './validate-event-bus-route-
 import { queueNotEmptyAlarm, wireAlarmAction } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
+import { EventPatternMatcher } from '../routing/event-pattern-matcher';
+import { MatchExplanation } from '../routing/match-explanation';
 
 /**
  * Options of the archive of a route's event bus, kept for replay.
@@ -256,9 +258,13 @@ export class EventBusRoute extends Construct {
   /** Whether the bus is the account's default bus (its metrics have no EventBusName dimension). */
   private readonly onDefaultBus: boolean;
 
+  /** The rule's pattern as given, for offline matching. */
+  private readonly eventPattern: events.EventPattern;
+
   constructor(scope: Construct, id: string, props: EventBusRouteProps) {
     super(scope, id);
     const settings = resolveRouteSettings(this, props);
+    this.eventPattern = props.eventPattern;
 
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', { eventBusName: props.eventBusName });
     if (!props.eventBus && props.removalPolicy) {
@@ -372,6 +378,23 @@ export class EventBusRoute extends Construct {
       alarms.push(this.invocationsSentToDlqAlarm, this.invocationsFailedToBeSentToDlqAlarm);
     }
     this.alarms = alarms;
+  }
+
+  /**
+   * Whether the route's rule takes the event (a full EventBridge event:
+   * `source`, `detail-type`, `detail`...), evaluated offline from the pattern
+   * given in props (no synthesis, no AWS).
+   */
+  public matches(event: any): boolean {
+    return EventPatternMatcher.matches(this.eventPattern, event);
+  }
+
+  /**
+   * Whether the route's rule takes the event, and if not, which field or
+   * operator failed.
+   */
+  public explain(event: any): MatchExplanation {
+    return EventPatternMatcher.explain(this.eventPattern, event);
   }
 
   /**

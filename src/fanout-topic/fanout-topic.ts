@@ -5,17 +5,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TopicEncryption } from './topic-encryption';
-import { queueNotEmptyAlarm } from '../core/alarms';
-import { PropsValidator } from '../core/validation';
-import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
-import { createSubscriptionDeadLetterQueue } from '../filtered-subscription/subscription-dead-letter-queue';
-import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import {
   AWS_MANAGED_SNS_KEY,
   resolveFanoutTopicSettings,
   servicesUnableToUseTopicKey,
   validateSubscriberId,
 } from './validate-fanout-topic-props';
+import { queueNotEmptyAlarm } from '../core/alarms';
+import { PropsValidator } from '../core/validation';
+import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
+import { createSubscriptionDeadLetterQueue } from '../filtered-subscription/subscription-dead-letter-queue';
+import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
+import { SnsMessage } from '../routing/sns-filter-policy-matcher';
 
 /**
  * A subscriber queue that a FanoutTopic creates: any QueueWithDlq prop, plus
@@ -290,6 +291,17 @@ export class FanoutTopic extends Construct {
   public get alarms(): cloudwatch.IAlarm[] {
     const own = this.subscriptionDeadLetterQueueAlarm ? [this.subscriptionDeadLetterQueueAlarm] : [];
     return [...own, ...Object.values(this.filteredSubscriptions).flatMap((s) => s.alarms)];
+  }
+
+  /**
+   * The ids of the subscribers whose filter policy admits the message,
+   * evaluated offline from the policies given in code (no synthesis, no AWS).
+   * Use `subscriptions[id].explain(message)` to see why one does not.
+   */
+  public recipientsOf(message: SnsMessage): string[] {
+    return Object.entries(this.filteredSubscriptions)
+      .filter(([, subscription]) => subscription.matches(message))
+      .map(([id]) => id);
   }
 
   private checkSubscriberId(id: string): void {

@@ -9,6 +9,8 @@ import { allowTopicToUseQueueKey, createSubscriptionDeadLetterQueue, SNS_PRINCIP
 import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
 import { queueNotEmptyAlarm } from '../core/alarms';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
+import { MatchExplanation } from '../routing/match-explanation';
+import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns-filter-policy-matcher';
 
 /**
  * How a subscription filters the messages of its topic, and how they are
@@ -144,8 +146,12 @@ export class FilteredSubscription extends Construct {
   /** Every alarm of this construct, including those of the queue it created. */
   public readonly alarms: cloudwatch.IAlarm[];
 
+  /** The filter policy as given, for offline matching. */
+  private readonly filter: SnsSubscriptionFilterPolicy;
+
   constructor(scope: Construct, id: string, props: FilteredSubscriptionProps) {
     super(scope, id);
+    this.filter = { filterPolicy: props.filterPolicy, filterPolicyWithMessageBody: props.filterPolicyWithMessageBody };
     const settings = resolveFilteredSubscriptionSettings(this, props);
     this.topic = props.topic;
     const alarms: cloudwatch.IAlarm[] = [];
@@ -203,6 +209,22 @@ export class FilteredSubscription extends Construct {
       this.subscription.node.addDependency(deadLetterQueuePolicy);
     }
     this.alarms = alarms;
+  }
+
+  /**
+   * Whether this subscription's filter policy admits the message, evaluated
+   * offline from the policy given in props (no synthesis, no AWS).
+   */
+  public matches(message: SnsMessage): boolean {
+    return SnsFilterPolicyMatcher.matches(this.filter, message);
+  }
+
+  /**
+   * Whether this subscription's filter policy admits the message, and if not,
+   * which key or operator failed.
+   */
+  public explain(message: SnsMessage): MatchExplanation {
+    return SnsFilterPolicyMatcher.explain(this.filter, message);
   }
 }
 

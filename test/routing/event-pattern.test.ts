@@ -482,6 +482,8 @@ describe('cidr', () => {
     ['::/0', 6, new Array(16).fill(0), 0],
     ['fe80::1:2ff/64', 6, [0xfe, 0x80, ...new Array(14).fill(0)], 64],
     ['1:2:3:4:5:6:7:8/127', 6, [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8], 127],
+    // An IPv4-mapped IPv6 address is an IPv4 address for event-ruler (Java's InetAddress).
+    ['::ffff:a00:1/24', 4, [10, 0, 0, 0], 24],
   ])('%j is accepted with its network address', (source, version, network, prefixLength) => {
     // GIVEN / WHEN
     const parsed = parseEventPattern({ detail: { 'source-ip': [{ cidr: source }] } });
@@ -500,6 +502,7 @@ describe('cidr', () => {
     ['an IPv4 mask of 33', '10.0.0.0/33', /IPv4 mask bits must be less than 32/],
     ['an IPv4 mask of 32', '10.0.0.1/32', /IPv4 mask bits must be less than 32.*exact string match/],
     ['an IPv6 mask of 128', '::1/128', /IPv6 mask bits must be less than 128/],
+    ['an IPv6 mask on an IPv4-mapped address', '::ffff:a00:1/100', /IPv4 mask bits must be less than 32/],
     ['two "::"', '1::2::3/64', /not an IPv4 or IPv6 address/],
     ['nine IPv6 groups', '1:2:3:4:5:6:7:8:9/64', /not an IPv4 or IPv6 address/],
     ['seven IPv6 groups', '1:2:3:4:5:6:7/64', /not an IPv4 or IPv6 address/],
