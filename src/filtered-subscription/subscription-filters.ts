@@ -24,7 +24,7 @@ import { renderAttributePolicy, renderMessageBodyPolicy } from './filter-policy'
  */
 export class SubscriptionFilters {
   /**
-   * The key under which an `$or` goes in a policy: `{ [SubscriptionFilters.OR_KEY]: SubscriptionFilters.or([...]) }`.
+   * The key under which an `$or` goes in a policy: `{ [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orPolicies([...]) }`.
    */
   public static readonly OR_KEY = '$or';
 
@@ -76,7 +76,7 @@ export class SubscriptionFilters {
    * {@link SubscriptionFilters.OR_KEY} of a `filterPolicy`. The message matches
    * when it matches any of `policies`. SNS needs at least two.
    */
-  public static or(policies: { [attribute: string]: sns.SubscriptionFilter }[]): sns.SubscriptionFilter {
+  public static orPolicies(policies: { [attribute: string]: sns.SubscriptionFilter }[]): sns.SubscriptionFilter {
     return new sns.SubscriptionFilter(policies.map(renderAttributePolicy));
   }
 
@@ -85,7 +85,7 @@ export class SubscriptionFilters {
    * {@link SubscriptionFilters.OR_KEY} of a `filterPolicyWithMessageBody` (at
    * any level). The message matches when it matches any of `policies`.
    */
-  public static orWithMessageBody(policies: { [attribute: string]: sns.FilterOrPolicy }[]): sns.FilterOrPolicy {
+  public static orPoliciesWithMessageBody(policies: { [attribute: string]: sns.FilterOrPolicy }[]): sns.FilterOrPolicy {
     return sns.FilterOrPolicy.filter(new sns.SubscriptionFilter(policies.map(renderMessageBodyPolicy)));
   }
 

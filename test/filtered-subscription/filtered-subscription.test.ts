@@ -142,7 +142,7 @@ describe('FilteredSubscription options', () => {
         ip: SubscriptionFilters.cidr('10.0.0.0/24', '2001:db8::/32'),
         channel: SubscriptionFilters.anyOf(SubscriptionFilters.anythingButPrefix('test-'), SubscriptionFilters.anythingButSuffix('.tmp')),
         quantity: SubscriptionFilters.anyOf(SubscriptionFilters.numbers(1, 2.5), SubscriptionFilters.anythingButNumbers(0)),
-        [SubscriptionFilters.OR_KEY]: SubscriptionFilters.or([
+        [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orPolicies([
           { status: SubscriptionFilters.anythingBut('cancelled') },
           { priority: sns.SubscriptionFilter.existsFilter() },
         ]),
@@ -157,11 +157,11 @@ describe('FilteredSubscription options', () => {
     });
   });
 
-  test('SubscriptionFilters.orWithMessageBody nests $or in a message-body policy', () => {
+  test('SubscriptionFilters.orPoliciesWithMessageBody nests $or in a message-body policy', () => {
     const { template } = synth(() => ({
       filterPolicyWithMessageBody: {
         customer: sns.FilterOrPolicy.policy({
-          [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orWithMessageBody([
+          [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orPoliciesWithMessageBody([
             { tier: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: ['gold'] })) },
             { address: sns.FilterOrPolicy.policy({ country: sns.FilterOrPolicy.filter(SubscriptionFilters.equalsIgnoreCase('fr')) }) },
           ]),

@@ -160,7 +160,7 @@ describe('FilteredSubscription validation: filter policy', () => {
   });
 
   test('$or alternatives are added up: 151 across two branches are rejected', () => {
-    const policy = { [SubscriptionFilters.OR_KEY]: SubscriptionFilters.or([{ a: allow(100) }, { b: allow(51) }]) };
+    const policy = { [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orPolicies([{ a: allow(100) }, { b: allow(51) }]) };
     expect(build({ filterPolicy: policy })).toThrow(/filterPolicy has 151 combinations/);
   });
 
