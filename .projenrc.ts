@@ -63,6 +63,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8.10.164',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-kinesis@^3',
+    '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/util-dynamodb@^3',
+    '@jest/test-sequencer@^30',
     'esbuild@^0.28.2',
   ],
 
@@ -77,11 +85,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
     },
   },
-  gitignore: ['cdk.out', '.cdk.staging', '/examples/**/cdk.out', '/.venv', '*.nag-out'],
+  gitignore: [
+    'cdk.out',
+    '.cdk.staging',
+    '/examples/**/cdk.out',
+    '/.venv',
+    '/examples/python-app/.venv/',
+    '/examples/java-app/target/',
+    '/examples/go-app/local.go.mod',
+    '/examples/go-app/local.go.sum',
+  ],
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'test-languages', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -89,7 +106,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'], exclude: ['examples'] },
 });
 
-project.npmignore?.exclude('/examples', '/.ci', 'cdk.out', '/bench');
+project.npmignore?.exclude('/examples', '/.ci', 'cdk.out', '/bench', '/integ', '/scripts', '/test-languages', '/.venv');
 
 // Develop and test against the newest aws-cdk-lib; users only need the peer minimum.
 project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
@@ -98,6 +115,18 @@ project.deps.addDependency(`constructs@${CONSTRUCTS_DEV_VERSION}`, DependencyTyp
 // `build` packages the npm tarball only; `package-all` adds the Python, Java and Go packages.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// Language packages: Java packaging reuses the machine's Maven repository; the
+// Go module requires the peer-minimum aws-cdk-go (jsii-pacmak writes the dev version).
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository=$HOME/.m2/repository');
+project.tasks.tryFind('package:go')!.reset('bash scripts/language-apps.sh package-go');
+const testLanguages = project.addTask('test:languages', {
+  description:
+    'Builds the Python, Java and Go packages, synthesizes the app of each language and compares its templates with the TypeScript twin (needs `build` first)',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+testLanguages.exec('bash scripts/language-apps.sh package');
+testLanguages.exec('jest -c test-languages/jest.config.js');
 
 // Example apps: each folder under examples/ is a CDK app synthesized with the CDK CLI.
 const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger'];
@@ -114,8 +143,20 @@ for (const example of EXAMPLES) {
   synthExamples.exec('cdk synth --quiet --no-notices --output cdk.out', { cwd: `examples/${example}`, name: example });
 }
 
+// Integration suite: every example deployed to a local AWS emulator (MiniStack)
+// with the CDK CLI, its message flows checked with the AWS SDK.
+const integ = project.addTask('integ', {
+  description: 'Deploy every example app to a local AWS emulator (MiniStack) with the CDK CLI and check its message flows',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+if (bundle) {
+  integ.spawn(bundle);
+}
+integ.exec('jest -c integ/jest.config.js --runInBand', { receiveArgs: true });
+project.package.setScript('demo', 'npm ci && projen bundle && ts-node --transpile-only -P tsconfig.dev.json scripts/demo.ts');
+
 // The README's two commands: each installs what it needs on a fresh clone.
 project.package.setScript('examples', 'npm ci && projen synth:examples');
-project.package.setScript('check', 'npm ci && projen build && projen synth:examples');
+project.package.setScript('check', 'npm ci && projen build && projen synth:examples && projen test:languages && projen integ');
 
 project.synth();

@@ -1,0 +1,37 @@
+/**
+ * Every example template passes cfn-lint with no error (warnings are
+ * printed, not failed). Needs no emulator; the synthesized assemblies are
+ * reused by the deploy suites.
+ */
+import { cfnLint, formatFinding } from './harness/cfn-lint';
+import { discoverExamples, EXAMPLES, exampleExists, synthesized } from './harness/session';
+import { describeExample, suiteSession } from './harness/suite';
+
+describe('cfn-lint', () => {
+  for (const name of EXAMPLES) {
+    describeExample(name, () => {
+      test(`${name}: every template has no cfn-lint error`, async () => {
+        const { stacks } = await synthesized(suiteSession().runDir, name);
+        expect(stacks.length).toBeGreaterThan(0);
+        const errors: string[] = [];
+        for (const stack of stacks) {
+          const findings = cfnLint(stack.templateFile);
+          const lines = findings.map((f) => `  ${stack.stackName}: ${formatFinding(f)}`);
+          process.stderr.write(`[cfn-lint] ${name}/${stack.stackName}: ${findings.filter((f) => f.level === 'Error').length} error(s), `
+            + `${findings.filter((f) => f.level !== 'Error').length} warning(s)${lines.length ? `\n${lines.join('\n')}` : ''}\n`);
+          errors.push(...findings.filter((f) => f.level === 'Error').map((f) => `${stack.stackName}: ${formatFinding(f)}`));
+        }
+        expect(errors).toEqual([]);
+      }, 5 * 60_000);
+    });
+  }
+
+  // Example apps this suite does not know yet: listed, so that they are not forgotten.
+  for (const name of discoverExamples().filter((n) => !(EXAMPLES as readonly string[]).includes(n))) {
+    test.todo(`examples/${name}: no integration scenario yet (add it to EXAMPLES in integ/harness/session.ts)`);
+  }
+
+  test('at least one example app exists', () => {
+    expect(EXAMPLES.filter(exampleExists).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * AWS SDK v3 clients pointed at the local emulator.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from '../../scripts/emulator';
+
+/** One client per service, all talking to the same emulator. */
+export interface AwsClients {
+  readonly endpoint: string;
+  readonly cloudformation: CloudFormationClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly eventbridge: EventBridgeClient;
+  readonly kinesis: KinesisClient;
+  readonly lambda: LambdaClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly sns: SNSClient;
+  readonly sqs: SQSClient;
+}
+
+const cache = new Map<string, AwsClients>();
+
+/** Clients for the emulator at `endpoint` (cached per endpoint). */
+export function awsClients(endpoint: string): AwsClients {
+  const cached = cache.get(endpoint);
+  if (cached) {
+    return cached;
+  }
+  const config = {
+    endpoint,
+    region: EMULATOR_REGION,
+    credentials: { accessKeyId: EMULATOR_ACCOUNT, secretAccessKey: EMULATOR_SECRET },
+    maxAttempts: 3,
+  };
+  const clients: AwsClients = {
+    endpoint,
+    cloudformation: new CloudFormationClient(config),
+    dynamodb: new DynamoDBClient(config),
+    eventbridge: new EventBridgeClient(config),
+    kinesis: new KinesisClient(config),
+    lambda: new LambdaClient(config),
+    logs: new CloudWatchLogsClient(config),
+    sns: new SNSClient(config),
+    // Queue URLs name the emulator's advertised host (localhost); keep the configured endpoint.
+    sqs: new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+  };
+  cache.set(endpoint, clients);
+  return clients;
+}
