@@ -11,10 +11,9 @@ import {
   servicesUnableToUseTopicKey,
   validateSubscriberId,
 } from './validate-fanout-topic-props';
-import { queueNotEmptyAlarm } from '../core/alarms';
 import { PropsValidator } from '../core/validation';
 import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
-import { createSubscriptionDeadLetterQueue } from '../filtered-subscription/subscription-dead-letter-queue';
+import { subscriptionDeadLetterQueueOf } from '../filtered-subscription/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import { SnsMessage } from '../routing/sns-filter-policy-matcher';
 
@@ -194,20 +193,14 @@ export class FanoutTopic extends Construct {
       (this.topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = AWS_MANAGED_SNS_KEY;
     }
 
-    if (props.subscriptionDeadLetterQueue) {
-      this.subscriptionDeadLetterQueue = props.subscriptionDeadLetterQueue;
-    } else {
-      this.subscriptionDeadLetterQueue = createSubscriptionDeadLetterQueue(this, 'SubscriptionDeadLetterQueue', settings.fifo);
-      if (props.subscriptionDeadLetterQueueAlarm ?? true) {
-        this.subscriptionDeadLetterQueueAlarm = queueNotEmptyAlarm(
-          this,
-          'SubscriptionDeadLetterQueueAlarm',
-          this.subscriptionDeadLetterQueue,
-          `SNS could not deliver messages of ${this.node.path} to a subscriber; they are in its subscription dead-letter queue.`,
-          props.alarmAction,
-        );
-      }
-    }
+    const deadLetter = subscriptionDeadLetterQueueOf(
+      this,
+      props,
+      settings.fifo,
+      `SNS could not deliver messages of ${this.node.path} to a subscriber; they are in its subscription dead-letter queue.`,
+    );
+    this.subscriptionDeadLetterQueue = deadLetter.queue;
+    this.subscriptionDeadLetterQueueAlarm = deadLetter.alarm;
 
     for (const [subscriberId, options] of Object.entries(props.subscribers ?? {})) {
       this.addQueueSubscriber(subscriberId, options);

@@ -1,11 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FanoutTopicProps } from './fanout-topic';
 import { TopicEncryption } from './topic-encryption';
 import { PropsValidator } from '../core/validation';
-import { fifoKnown } from '../filtered-subscription/subscription-dead-letter-queue';
+import { validateSubscriptionDeadLetterQueue } from '../filtered-subscription/validate-filtered-subscription-props';
 
 /** The AWS-managed SNS key: no monthly fee, usable by publishers in the account but not by AWS services. */
 export const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
@@ -37,7 +36,7 @@ export function resolveFanoutTopicSettings(scope: Construct, props: FanoutTopicP
     'contentBasedDeduplication applies to FIFO topics only: set fifo: true or leave contentBasedDeduplication unset',
   );
   validateEncryption(v, props, encryption);
-  validateDeadLetterQueue(v, props, fifo);
+  validateSubscriptionDeadLetterQueue(v, props, fifo);
   validateSubscriberIds(v, props);
   v.throwIfInvalid();
   return { fifo, encryption };
@@ -73,27 +72,6 @@ function validateEncryption(v: PropsValidator, props: FanoutTopicProps, encrypti
       `servicePublishers must hold service principals such as 'events.amazonaws.com', got '${service}'`,
     );
   }
-}
-
-function validateDeadLetterQueue(v: PropsValidator, props: FanoutTopicProps, fifo: boolean): void {
-  const queue = props.subscriptionDeadLetterQueue;
-  if (!queue) {
-    return;
-  }
-  v.fail(
-    props.subscriptionDeadLetterQueueAlarm !== undefined,
-    'subscriptionDeadLetterQueueAlarm applies to the subscription dead-letter queue this construct creates: alarm the queue you bring where you create it',
-  );
-  if (fifoKnown(queue) && queue.fifo !== fifo) {
-    v.fail(
-      true,
-      `subscriptionDeadLetterQueue must be ${fifo ? 'a FIFO' : 'a standard'} queue like the topic, got a ${queue.fifo ? 'FIFO' : 'standard'} queue (SNS requires a FIFO topic's subscription dead-letter queue to be FIFO and a standard topic's to be standard)`,
-    );
-  }
-  v.fail(
-    queue.encryptionType === sqs.QueueEncryption.KMS_MANAGED,
-    'subscriptionDeadLetterQueue is encrypted with the AWS-managed key alias/aws/sqs, which SNS cannot use: undeliverable messages would be lost. Use SQS_MANAGED encryption or a customer-managed key',
-  );
 }
 
 function validateSubscriberIds(v: PropsValidator, props: FanoutTopicProps): void {

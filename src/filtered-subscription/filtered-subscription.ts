@@ -5,9 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
-import { allowTopicToUseQueueKey, createSubscriptionDeadLetterQueue, SNS_PRINCIPAL } from './subscription-dead-letter-queue';
+import { allowTopicToUseQueueKey, SNS_PRINCIPAL, subscriptionDeadLetterQueueOf } from './subscription-dead-letter-queue';
 import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
-import { queueNotEmptyAlarm } from '../core/alarms';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import { MatchExplanation } from '../routing/match-explanation';
 import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns-filter-policy-matcher';
@@ -175,20 +174,16 @@ export class FilteredSubscription extends Construct {
       endpointDependency = allowTopicToSend(this.queue, props.topic);
     }
 
-    if (props.subscriptionDeadLetterQueue) {
-      this.subscriptionDeadLetterQueue = props.subscriptionDeadLetterQueue;
-    } else {
-      this.subscriptionDeadLetterQueue = createSubscriptionDeadLetterQueue(this, 'SubscriptionDeadLetterQueue', settings.fifo);
-      if (props.subscriptionDeadLetterQueueAlarm ?? true) {
-        this.subscriptionDeadLetterQueueAlarm = queueNotEmptyAlarm(
-          this,
-          'SubscriptionDeadLetterQueueAlarm',
-          this.subscriptionDeadLetterQueue,
-          `SNS could not deliver messages of the topic to the endpoint of ${this.node.path}; they are in its subscription dead-letter queue.`,
-          props.alarmAction,
-        );
-        alarms.push(this.subscriptionDeadLetterQueueAlarm);
-      }
+    const deadLetter = subscriptionDeadLetterQueueOf(
+      this,
+      props,
+      settings.fifo,
+      `SNS could not deliver messages of the topic to the endpoint of ${this.node.path}; they are in its subscription dead-letter queue.`,
+    );
+    this.subscriptionDeadLetterQueue = deadLetter.queue;
+    this.subscriptionDeadLetterQueueAlarm = deadLetter.alarm;
+    if (deadLetter.alarm) {
+      alarms.push(deadLetter.alarm);
     }
     allowTopicToUseQueueKey(this.subscriptionDeadLetterQueue, props.topic);
 

@@ -1,8 +1,10 @@
 import { ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueNotEmptyAlarm } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 
 /** Documented defaults of the subscription dead-letter queues; README's table lists them with their reasons. */
@@ -26,6 +28,34 @@ export function createSubscriptionDeadLetterQueue(scope: Construct, id: string, 
   acknowledge(queue, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq);
   acknowledge(queue, ACKNOWLEDGEMENTS.snsSubscriptionDeadLetterQueue);
   return queue;
+}
+
+/** The props of a construct that has a subscription dead-letter queue. */
+export interface SubscriptionDeadLetterQueueProps {
+  readonly subscriptionDeadLetterQueue?: sqs.IQueue;
+  readonly subscriptionDeadLetterQueueAlarm?: boolean;
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * The subscription dead-letter queue of `scope`: the one in props, or one it
+ * creates, alarmed unless the alarm is switched off.
+ */
+export function subscriptionDeadLetterQueueOf(
+  scope: Construct,
+  props: SubscriptionDeadLetterQueueProps,
+  fifo: boolean,
+  alarmDescription: string,
+): { queue: sqs.IQueue; alarm?: cloudwatch.Alarm } {
+  if (props.subscriptionDeadLetterQueue) {
+    return { queue: props.subscriptionDeadLetterQueue };
+  }
+  const queue = createSubscriptionDeadLetterQueue(scope, 'SubscriptionDeadLetterQueue', fifo);
+  const alarm =
+    (props.subscriptionDeadLetterQueueAlarm ?? true)
+      ? queueNotEmptyAlarm(scope, 'SubscriptionDeadLetterQueueAlarm', queue, alarmDescription, props.alarmAction)
+      : undefined;
+  return { queue, alarm };
 }
 
 /** The SNS service principal, for the policies that let a topic deliver. */

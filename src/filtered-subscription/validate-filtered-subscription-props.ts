@@ -3,7 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateFilterPolicy } from './filter-policy';
 import type { FilteredSubscriptionProps } from './filtered-subscription';
-import { fifoKnown, foreignTopicRegion } from './subscription-dead-letter-queue';
+import { fifoKnown, foreignTopicRegion, SubscriptionDeadLetterQueueProps } from './subscription-dead-letter-queue';
 import { PropsValidator } from '../core/validation';
 
 /** The props of a FilteredSubscription with every default applied. */
@@ -68,7 +68,8 @@ function validateEndpoint(v: PropsValidator, props: FilteredSubscriptionProps, f
   }
 }
 
-function validateSubscriptionDeadLetterQueue(v: PropsValidator, props: FilteredSubscriptionProps, fifo: boolean): void {
+/** Checks a subscription dead-letter queue you bring (FilteredSubscription and FanoutTopic). */
+export function validateSubscriptionDeadLetterQueue(v: PropsValidator, props: SubscriptionDeadLetterQueueProps, fifo: boolean): void {
   const queue = props.subscriptionDeadLetterQueue;
   if (!queue) {
     return;
