@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: true,
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    // The AWS SDK v3 of the runtime reuses connections by default: no environment variable needed.
+    awsSdkConnectionReuse: false,
     bundlingOptions: { sourcemap: false },
   },
 

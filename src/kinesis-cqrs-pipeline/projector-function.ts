@@ -21,6 +21,5 @@ export class ProjectorFunction extends lambda.Function {
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/kinesis-cqrs-pipeline/projector.lambda')),
     });
-    this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }
 }
