@@ -5,6 +5,13 @@ const CDK_PEER_MINIMUM = '2.257.0';
 /** The aws-cdk-lib we develop and test against: the newest 2.x. */
 const CDK_DEV_VERSION = '2.276.0';
 const CONSTRUCTS_DEV_VERSION = '10.8.1';
+/** AWS Solutions Constructs the benchmark compares with, and their versions. */
+const SOLUTIONS_CONSTRUCTS: Array<[string, string]> = [
+  ['aws-sqs-lambda', '2.74.0'],
+  ['aws-sns-sqs', '2.56.0'],
+  ['aws-eventbridge-sqs', '2.60.0'],
+  ['aws-kinesisstreams-lambda', '2.76.0'],
+];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-message-patterns',
@@ -74,6 +81,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/util-dynamodb@^3',
     '@jest/test-sequencer@^30',
     'esbuild@^0.28.2',
+    // Benchmark only (bench/): the closest AWS Solutions Constructs patterns. Each
+    // pattern pins @aws-solutions-constructs/core to its own version, so each is
+    // installed under an alias, its core nested. Cores from 2.83 on bundle npmlog
+    // without its dependencies, which `npm ci` then reports missing from the lockfile:
+    // the versions are the newest before that.
+    ...SOLUTIONS_CONSTRUCTS.map(([pattern, version]) => `solutions-${pattern}@npm:@aws-solutions-constructs/${pattern}@${version}`),
   ],
 
   jestOptions: {
@@ -100,7 +113,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'test-languages', 'integ', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'test-languages', 'integ', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -159,6 +172,16 @@ project.package.setScript('demo', 'npm ci && projen bundle && ts-node --transpil
 
 // The README's two commands: each installs what it needs on a fresh clone.
 project.package.setScript('examples', 'npm ci && projen synth:examples');
+// The benchmark (bench/): not part of the tests; measures the compiled library as users load it.
+const benchTask = project.addTask('bench', {
+  description: 'Benchmark synth time, template size, fixed monthly cost and stack limits of every pattern against aws-cdk-lib L2 and AWS Solutions Constructs, and the projector throughput',
+});
+benchTask.spawn(project.compileTask);
+if (bundle) {
+  benchTask.spawn(bundle);
+}
+benchTask.exec('ts-node --transpile-only -P tsconfig.dev.json bench/run.ts', { receiveArgs: true });
+project.package.setScript('bench', 'npm ci && projen bench');
 project.package.setScript('check', 'npm ci && projen build && projen synth:examples && projen test:languages && projen integ');
 
 project.synth();
