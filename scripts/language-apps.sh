@@ -104,6 +104,14 @@ setup_go() {
   local out
   if out=$(go mod download 2>&1); then
     log "go: every module downloaded"
+    # go.mod and go.sum must be complete by themselves: `go run` refuses a
+    # module whose content hash is missing from go.sum, whatever the cache holds.
+    local diff
+    if ! diff=$(go mod tidy -diff 2>&1); then
+      log "go: examples/go-app/go.mod or go.sum is incomplete; run 'go mod tidy' there (after package-go) and commit:"
+      echo "$diff" >&2
+      exit 1
+    fi
     return
   fi
   # Modules the proxy refuses (403): generate them, and build the app with
