@@ -1,10 +1,16 @@
-import { Duration, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Resource, Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventBusRouteProps } from './event-bus-route';
 import { RouteTargetKind } from './route-target';
 import { describe, durationSeconds, PropsValidator } from '../core/validation';
-import { EventPatternError, eventPatternToJson, parseEventPattern } from '../routing/event-pattern';
+import {
+  EVENT_ENVELOPE_FIELDS,
+  EventPatternError,
+  eventPatternToJson,
+  parseEventPattern,
+  topLevelFieldsOutsideEnvelope,
+} from '../routing/event-pattern';
 
 /** Documented defaults of EventBusRoute; README's table lists them with their reasons. */
 export const ROUTE_DEFAULTS = {
@@ -38,7 +44,7 @@ export interface RouteSettings {
  */
 export function resolveRouteSettings(scope: Construct, props: EventBusRouteProps): RouteSettings {
   const v = new PropsValidator(scope);
-  validateEventPattern(v, props);
+  validateEventPattern(scope, v, props);
   validateBus(v, props);
   validateDelivery(v, 'retryAttempts', 'maxEventAge', props.retryAttempts, props.maxEventAge);
   validateDeadLetterQueue(v, props);
@@ -54,20 +60,38 @@ export function resolveRouteSettings(scope: Construct, props: EventBusRouteProps
   };
 }
 
-/** The pattern must be one EventBridge accepts; the parser names the key path and the value. */
-function validateEventPattern(v: PropsValidator, props: EventBusRouteProps): void {
+/**
+ * The pattern must be one EventBridge accepts; the parser names the key path and the value. A top-level field outside
+ * the event envelope is accepted (EventBridge accepts it) but warned about: such a rule never matches an event on a bus.
+ */
+function validateEventPattern(scope: Construct, v: PropsValidator, props: EventBusRouteProps): void {
   if (props.eventPattern === undefined || props.eventPattern === null) {
     v.fail(true, 'eventPattern is required: a route without a pattern would match nothing');
     return;
   }
   try {
-    parseEventPattern(eventPatternToJson(props.eventPattern), { propName: 'eventPattern' });
+    const parsed = parseEventPattern(eventPatternToJson(props.eventPattern), { propName: 'eventPattern' });
+    warnAboutFieldsOutsideEnvelope(scope, topLevelFieldsOutsideEnvelope(parsed));
   } catch (e) {
     if (!(e instanceof EventPatternError)) {
       throw e;
     }
     v.fail(true, e.message);
   }
+}
+
+function warnAboutFieldsOutsideEnvelope(scope: Construct, fields: readonly string[]): void {
+  if (fields.length === 0) {
+    return;
+  }
+  const names = fields.map((f) => `"${f}"`).join(', ');
+  const under = fields.map((f) => `detail.${f}`).join(', ');
+  Annotations.of(scope).addWarningV2(
+    'cdk-message-patterns:patternFieldOutsideEnvelope',
+    `eventPattern names ${names} at the top level, outside the event envelope (${EVENT_ENVELOPE_FIELDS.join(', ')}). ` +
+      'EventBridge accepts the rule, but it can never match an event sent to a bus: such events always have the envelope shape, ' +
+      `and their own fields are under "detail". Did you mean ${under}?`,
+  );
 }
 
 function validateBus(v: PropsValidator, props: EventBusRouteProps): void {

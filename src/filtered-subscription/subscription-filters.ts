@@ -4,8 +4,10 @@ import { renderAttributePolicy, renderMessageBodyPolicy } from './filter-policy'
 /**
  * Filters for the SNS operators that `sns.SubscriptionFilter`'s own factories
  * (`stringFilter`, `numericFilter`, `existsFilter`, `notExistsFilter`) do not
- * offer: equals-ignore-case, anything-but with a prefix, a suffix or numbers,
- * exact numbers, cidr, several operators on one key, and `$or`.
+ * offer: equals-ignore-case, anything-but with a prefix or numbers, exact
+ * numbers, cidr, several operators on one key, and `$or`. There is no
+ * anything-but with a suffix: SNS refuses it ("Unsupported anything-but
+ * pattern: suffix"), unlike EventBridge.
  *
  * Each factory returns an ordinary `sns.SubscriptionFilter` (or
  * `sns.FilterOrPolicy` for message-body policies), so the results mix freely
@@ -48,14 +50,9 @@ export class SubscriptionFilters {
     return new sns.SubscriptionFilter([{ 'anything-but': [...values] }]);
   }
 
-  /** Matches a present string that does not start with `prefix`. */
+  /** Matches a present string that does not start with `prefix` (which must not be empty). */
   public static anythingButPrefix(prefix: string): sns.SubscriptionFilter {
     return new sns.SubscriptionFilter([{ 'anything-but': { prefix } }]);
-  }
-
-  /** Matches a present string that does not end with `suffix`. */
-  public static anythingButSuffix(suffix: string): sns.SubscriptionFilter {
-    return new sns.SubscriptionFilter([{ 'anything-but': { suffix } }]);
   }
 
   /** Matches an IP address inside one of `cidrs` (IPv4 or IPv6, e.g. `10.0.0.0/24`). */

@@ -19,29 +19,34 @@ export class UnresolvedPatternError extends Error {
  * Expands the pattern into `$or`-free alternatives the way event-ruler's
  * JsonRuleCompiler does: keys are read in order; `$or` copies the alternatives
  * built so far into each branch; a field written again with the same dotted
- * path replaces the earlier one.
+ * path replaces the earlier one. When `$or` is a field name
+ * (`orAsFieldName`), it is walked like any other field, as event-ruler's
+ * RuleCompiler does, and the pattern is one alternative.
  */
 export function compileEventPattern(parsed: ParsedEventPattern): CompiledRule {
   if (parsed.hasUnresolvedTokens) {
     throw new UnresolvedPatternError('The event pattern');
   }
-  const alternatives = walkObject(parsed.root, parsed.json as Record<string, unknown>, undefined, [new Map()]);
+  const orKey = parsed.orAsFieldName ? undefined : '$or';
+  const alternatives = walkObject(parsed.root, parsed.json as Record<string, unknown>, undefined, [new Map()], orKey);
   return { alternatives: alternatives.map((fields) => alternative([...fields.values()])) };
 }
 
 type Fields = Map<string, CompiledLeaf>;
 
-function walkObject(node: PatternObjectNode, raw: Record<string, unknown>, prefix: string | undefined, alternatives: Fields[]): Fields[] {
+function walkObject(
+  node: PatternObjectNode, raw: Record<string, unknown>, prefix: string | undefined, alternatives: Fields[], orKey: string | undefined,
+): Fields[] {
   let current = alternatives;
   for (const key of Object.keys(raw)) {
     if (raw[key] === undefined) {
       continue;
     }
-    if (key === '$or') {
+    if (key === orKey) {
       const rawBranches = raw[key] as Record<string, unknown>[];
       const expanded: Fields[] = [];
       node.orBranches.forEach((branch, i) => {
-        expanded.push(...walkObject(branch, rawBranches[i], prefix, current.map((fields) => new Map(fields))));
+        expanded.push(...walkObject(branch, rawBranches[i], prefix, current.map((fields) => new Map(fields)), orKey));
       });
       current = expanded;
       continue;
@@ -52,7 +57,7 @@ function walkObject(node: PatternObjectNode, raw: Record<string, unknown>, prefi
     }
     const path = prefix === undefined ? key : `${prefix}.${key}`;
     if (field.node.kind === 'object') {
-      current = walkObject(field.node, raw[key] as Record<string, unknown>, path, current);
+      current = walkObject(field.node, raw[key] as Record<string, unknown>, path, current, orKey);
     } else {
       const compiled = leaf(path, compileLeaf(field.node));
       current.forEach((fields) => {

@@ -72,12 +72,11 @@ function compileCondition(c: FilterCondition): Condition {
       };
     case 'anything-but-prefix':
       return { kind: 'anything-but-prefix', values: [c.prefix] };
-    case 'anything-but-suffix':
-      return { kind: 'anything-but-suffix', values: [c.suffix] };
     case 'numeric':
       return { kind: 'numeric', ...bounds(c.comparisons) };
     case 'exists':
-      return { kind: 'exists', exists: c.exists };
+      // SNS: "exists": true needs "a non-null and non-empty value" (Developer Guide, Key matching).
+      return c.exists ? { kind: 'exists', exists: true, nonEmpty: true } : { kind: 'exists', exists: false };
     case 'cidr': {
       const address = parseIpAddress(c.address);
       if (address === undefined) {
@@ -109,7 +108,10 @@ function bounds(comparisons: readonly NumericComparison[]): { lower?: Bound; upp
 // Messages
 // ---------------------------------------------------------------------------
 
-/** Thrown for a message that SNS would not accept (a Number attribute that is not a number, a String.Array that is not a JSON array). */
+/**
+ * Thrown for a message that SNS would not accept (a Number attribute that is not
+ * a number, a String.Array that is not a JSON array, an empty String attribute).
+ */
 export class InvalidMessageError extends Error {
   constructor(message: string) {
     super(message);
@@ -139,10 +141,10 @@ export function readAttribute(name: string, raw: unknown): AttributeInput {
 
 /**
  * The JSON object an attribute-scope policy is matched against: String
- * attributes are strings, Number attributes numbers, String.Array attributes
- * arrays (their elements may be strings, numbers, booleans or null). Binary
- * attributes are ignored, as SNS ignores them. Custom types (`Number.float`,
- * `String.id`) count as their base type.
+ * attributes are strings (never empty: SNS refuses an empty one), Number
+ * attributes numbers, String.Array attributes arrays (their elements may be
+ * strings, numbers, booleans or null). Binary attributes are ignored, as SNS
+ * ignores them. Custom types (`Number.float`, `String.id`) count as their base type.
  */
 export function attributesToJson(attributes: Record<string, unknown> | undefined): Record<string, unknown> {
   const result: Record<string, unknown> = {};
@@ -159,6 +161,11 @@ export function attributesToJson(attributes: Record<string, unknown> | undefined
     } else if (base === 'String') {
       if (typeof value !== 'string') {
         throw new InvalidMessageError(`message attribute "${name}" of type ${type} needs a string value, got ${JSON.stringify(value)}`);
+      }
+      if (value === '') {
+        throw new InvalidMessageError(
+          `message attribute "${name}" of type ${type} must not be empty: SNS refuses the message ("must contain non-empty message attribute value")`,
+        );
       }
       result[name] = value;
     } else if (base !== 'Binary') {

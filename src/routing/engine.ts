@@ -53,7 +53,8 @@ export type Condition =
   | { readonly kind: 'wildcard'; readonly glob: Glob }
   | { readonly kind: 'numeric'; readonly lower?: Bound; readonly upper?: Bound }
   | { readonly kind: 'cidr'; readonly source: string; readonly block: IpNetwork }
-  | { readonly kind: 'exists'; readonly exists: boolean }
+  /** `nonEmpty` (SNS): `exists: true` then matches only a value that is neither null nor "". */
+  | { readonly kind: 'exists'; readonly exists: boolean; readonly nonEmpty?: boolean }
   | { readonly kind: 'anything-but'; readonly strings: readonly string[]; readonly numbers: readonly number[] }
   | { readonly kind: 'anything-but-prefix'; readonly values: readonly string[] }
   | { readonly kind: 'anything-but-suffix'; readonly values: readonly string[] }
@@ -315,7 +316,7 @@ export function conditionMatches(c: Condition, v: Scalar): boolean {
       return address !== undefined && inNetwork(address, c.block);
     }
     case 'exists':
-      return c.exists;
+      return c.exists && !(c.nonEmpty === true && (v === null || v === ''));
     case 'anything-but':
       return typeof v === 'string' ? !c.strings.includes(v) : typeof v === 'number' ? !c.numbers.includes(v) : true;
     case 'anything-but-prefix':

@@ -9,7 +9,10 @@
  *
  * The rules follow the EventBridge user guide (event patterns, comparison
  * operators, quotas) and, where the guide is silent, the behaviour of the open
- * source matching engine aws/event-ruler.
+ * source matching engine aws/event-ruler. Like EventBridge, the parser accepts
+ * any field name at any level, also at the top outside the event envelope
+ * (`topLevelFieldsOutsideEnvelope` lists such names, so that a construct can
+ * warn about them).
  *
  * This module uses TypeScript unions and type aliases, so it is meant for internal
  * use by the constructs of this library and is not part of the jsii API.
@@ -32,7 +35,10 @@ export const EVENT_PATTERN_HARD_MAX_LENGTH = 4096;
 export const EVENT_PATTERN_MAX_OR_COMBINATIONS = 1000;
 
 /**
- * Top-level fields of the EventBridge event envelope that a pattern may match.
+ * Top-level fields of the EventBridge event envelope: every event delivered to a
+ * bus has these top-level fields and no other (its own data is under `detail`).
+ * A pattern may name other top-level fields (EventBridge accepts them), but then
+ * it never matches an event sent to a bus.
  *
  * `replay-name` is added by EventBridge to replayed events; the managed rule of an
  * archive matches `"replay-name": [{ "exists": false }]`.
@@ -51,7 +57,8 @@ const NUMERIC_OPERATORS: readonly string[] = ['=', '<', '<=', '>', '>='];
 const ANYTHING_BUT_OPERATORS: readonly string[] = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'];
 
 /**
- * Field names that event-ruler refuses inside a `$or` branch (its reserved keywords).
+ * Field names that event-ruler refuses inside a `$or` branch (its reserved keywords):
+ * a `$or` whose branches use one is not an OR (see `parseEventPattern`).
  */
 const RESERVED_NAMES_IN_OR: readonly string[] = [
   'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
@@ -59,9 +66,6 @@ const RESERVED_NAMES_IN_OR: readonly string[] = [
   'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range',
   'ip-address-in-range', 'ip-address-not-in-range',
 ];
-
-/** Envelope fields whose event value is a string or a list of strings, never an object. */
-const SCALAR_ENVELOPE_FIELDS: readonly string[] = EVENT_ENVELOPE_FIELDS.filter((f) => f !== 'detail');
 
 const MAX_VALUE_DESCRIPTION = 200;
 
@@ -180,7 +184,8 @@ export interface PatternObjectNode {
 /**
  * A named field of a pattern object. When a whole object or `$or` value is an
  * unresolved token, it appears as a field (named `''` for the root, `$or` for
- * `$or`) whose leaf holds a single `unresolved` matcher.
+ * `$or`) whose leaf holds a single `unresolved` matcher. When `$or` is read as a
+ * field name (`ParsedEventPattern.orAsFieldName`), it is an ordinary field.
  */
 export interface PatternField {
   readonly name: string;
@@ -213,6 +218,12 @@ export interface ParsedEventPattern {
   readonly json: unknown;
   /** Whether some part of the pattern is an unresolved CDK token (skipped by validation). */
   readonly hasUnresolvedTokens: boolean;
+  /**
+   * Whether `$or` is an ordinary field name in this pattern rather than the OR
+   * keyword: event-ruler reads it so when the pattern is not valid with `$or` as
+   * OR (for example `"$or": { ... }`), see `parseEventPattern`.
+   */
+  readonly orAsFieldName: boolean;
   readonly complexity: EventPatternComplexity;
 }
 
@@ -278,28 +289,78 @@ export class EventPatternError extends Error {
  * Unresolved CDK tokens are accepted wherever they appear and become
  * `unresolved` matchers. Fields whose value is `undefined` are ignored, as in JSON.
  *
+ * `$or` is read the way event-ruler reads it: as the OR keyword when the whole
+ * pattern is valid so (every `$or` an array of at least two objects that use no
+ * reserved keyword as a field name). Otherwise event-ruler compiles the pattern
+ * again with its older rule compiler, where `$or` is an ordinary field name and
+ * anything-but has no wildcard form and takes a single prefix or suffix; the
+ * pattern is valid when it is valid that way (`orAsFieldName` is then true).
+ *
  * @throws EventPatternError when the pattern is not valid or exceeds a limit.
  */
 export function parseEventPattern(pattern: unknown, options: ParseEventPatternOptions = {}): ParsedEventPattern {
   const propName = options.propName ?? 'eventPattern';
   const maxLength = resolveMaxLength(propName, options.maxLength);
-  const ctx: ParseContext = { propName, sawToken: false };
+  const asOr = newContext(propName, false);
   const rootPath = new KeyPath(propName);
 
   if (isToken(pattern)) {
     const root: PatternObjectNode = { kind: 'object', path: [], fields: [unresolvedField('', [], pattern)], orBranches: [] };
-    return { root, json: pattern, hasUnresolvedTokens: true, complexity: measure(root, pattern, maxLength, true) };
+    return { root, json: pattern, hasUnresolvedTokens: true, orAsFieldName: false, complexity: measure(root, pattern, maxLength, true) };
   }
   if (!isPlainObject(pattern)) {
-    throw fail(ctx, rootPath, 'an event pattern must be a JSON object', pattern);
+    throw fail(asOr, rootPath, 'an event pattern must be a JSON object', pattern);
   }
   if (definedKeys(pattern).length === 0) {
-    throw fail(ctx, rootPath, 'an event pattern must not be empty; give at least one field such as "source"', pattern);
+    throw fail(asOr, rootPath, 'an event pattern must not be empty; give at least one field such as "source"', pattern);
   }
-  const root = parseObject(ctx, pattern, { fieldPath: [], at: rootPath, topLevel: true, inOr: false });
-  const complexity = measure(root, pattern, maxLength, ctx.sawToken);
-  checkComplexity(ctx, rootPath, complexity, pattern);
-  return { root, json: pattern, hasUnresolvedTokens: ctx.sawToken, complexity };
+  try {
+    return parseRoot(asOr, pattern, rootPath, maxLength);
+  } catch (e) {
+    if (!(e instanceof EventPatternError) || !hasOrKey(pattern)) {
+      throw e;
+    }
+    const asField = newContext(propName, true);
+    try {
+      return parseRoot(asField, pattern, rootPath, maxLength);
+    } catch (second) {
+      if (!(second instanceof EventPatternError)) {
+        throw second;
+      }
+      if (!asOr.orNotKeyword) {
+        throw e;
+      }
+      throw new EventPatternError(propName, e.path, `${e.problem}; with "$or" read as an ordinary field name instead `
+        + `(as event-ruler reads it then), the pattern is not valid either: ${second.path}: ${second.problem}`, e.value);
+    }
+  }
+}
+
+/**
+ * The top-level field names of a parsed pattern (including those of top-level
+ * `$or` branches) that are not fields of the event envelope, each once, in
+ * pattern order. A dotted name counts by its first part (`detail.amount` is
+ * inside `detail`); names that are unresolved tokens are left out.
+ *
+ * EventBridge accepts such a pattern, but an event sent to a bus has only the
+ * envelope's top-level fields, so the pattern never matches one.
+ */
+export function topLevelFieldsOutsideEnvelope(parsed: ParsedEventPattern): string[] {
+  const names: string[] = [];
+  const visit = (node: PatternObjectNode): void => {
+    for (const field of node.fields) {
+      const unresolvedOr = field.name === OR_KEY && !parsed.orAsFieldName;
+      if (field.name === '' || unresolvedOr || isToken(field.name) || EVENT_ENVELOPE_FIELDS.includes(field.name.split('.')[0])) {
+        continue;
+      }
+      if (!names.includes(field.name)) {
+        names.push(field.name);
+      }
+    }
+    node.orBranches.forEach(visit);
+  };
+  visit(parsed.root);
+  return names;
 }
 
 /**
@@ -347,7 +408,11 @@ class KeyPath {
 
 interface ParseContext {
   readonly propName: string;
+  /** Whether `$or` is read as an ordinary field name (event-ruler's older rule compiler). */
+  readonly orAsFieldName: boolean;
   sawToken: boolean;
+  /** Set when the pattern failed because a `$or` is not a valid OR (so event-ruler would read it as a field name). */
+  orNotKeyword: boolean;
 }
 
 interface ObjectScope {
@@ -355,10 +420,33 @@ interface ObjectScope {
   readonly fieldPath: readonly string[];
   /** Where this object is, for error messages. */
   readonly at: KeyPath;
-  /** Whether this object is the pattern root (or a `$or` branch of it). */
-  readonly topLevel: boolean;
   /** Whether this object is inside a `$or` branch. */
   readonly inOr: boolean;
+}
+
+function newContext(propName: string, orAsFieldName: boolean): ParseContext {
+  return { propName, orAsFieldName, sawToken: false, orNotKeyword: false };
+}
+
+function parseRoot(ctx: ParseContext, pattern: Record<string, unknown>, rootPath: KeyPath, maxLength: number): ParsedEventPattern {
+  const root = parseObject(ctx, pattern, { fieldPath: [], at: rootPath, inOr: false });
+  const complexity = measure(root, pattern, maxLength, ctx.sawToken);
+  checkComplexity(ctx, rootPath, complexity, pattern);
+  return { root, json: pattern, hasUnresolvedTokens: ctx.sawToken, orAsFieldName: ctx.orAsFieldName, complexity };
+}
+
+/** Whether some object of the pattern has a `$or` key. */
+function hasOrKey(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    return value.some(hasOrKey);
+  }
+  return isPlainObject(value) && definedKeys(value).some((k) => k === OR_KEY || hasOrKey(value[k]));
+}
+
+/** Thrown for a `$or` that is not a valid OR: notes it, so that the pattern is read again with `$or` as a field name. */
+function notAnOr(ctx: ParseContext, at: KeyPath, problem: string, value: unknown): EventPatternError {
+  ctx.orNotKeyword = true;
+  return fail(ctx, at, problem, value);
 }
 
 function fail(ctx: ParseContext, at: KeyPath, problem: string, value: unknown): EventPatternError {
@@ -374,7 +462,7 @@ function parseObject(ctx: ParseContext, obj: Record<string, unknown>, scope: Obj
   let orBranches: PatternObjectNode[] = [];
   for (const key of definedKeys(obj)) {
     const value = obj[key];
-    if (key === OR_KEY) {
+    if (key === OR_KEY && !ctx.orAsFieldName) {
       const or = parseOr(ctx, value, scope);
       orBranches = or.branches;
       fields.push(...or.unresolved);
@@ -391,13 +479,8 @@ function checkFieldName(ctx: ParseContext, key: string, value: unknown, scope: O
     ctx.sawToken = true;
     return;
   }
-  const at = scope.at.key(key);
-  if (scope.topLevel && !EVENT_ENVELOPE_FIELDS.includes(key)) {
-    throw fail(ctx, at, `"${key}" is not a top-level field of EventBridge events; use one of ${EVENT_ENVELOPE_FIELDS.join(', ')} or $or, `
-      + 'and put custom fields under "detail"', value);
-  }
   if (scope.inOr && RESERVED_NAMES_IN_OR.includes(key)) {
-    throw fail(ctx, at, `"${key}" is a reserved keyword and cannot be used as a field name inside $or`, value);
+    throw notAnOr(ctx, scope.at.key(key), `"${key}" is a reserved keyword and cannot be used as a field name inside $or`, value);
   }
 }
 
@@ -412,17 +495,12 @@ function parseField(ctx: ParseContext, key: string, value: unknown, scope: Objec
     return { name: key, path: fieldPath, node: parseLeaf(ctx, value, fieldPath, at) };
   }
   if (isPlainObject(value)) {
-    return { name: key, path: fieldPath, node: parseNestedObject(ctx, key, value, { fieldPath, at, topLevel: false, inOr: scope.inOr }, scope) };
+    return { name: key, path: fieldPath, node: parseNestedObject(ctx, value, { fieldPath, at, inOr: scope.inOr }) };
   }
   throw fail(ctx, at, `the value of "${key}" must be an array of match values or a nested object; a bare value is not allowed, wrap it in an array`, value);
 }
 
-function parseNestedObject(
-  ctx: ParseContext, key: string, value: Record<string, unknown>, scope: ObjectScope, parent: ObjectScope,
-): PatternObjectNode {
-  if (parent.topLevel && SCALAR_ENVELOPE_FIELDS.includes(key)) {
-    throw fail(ctx, scope.at, `"${key}" is a string field of the event envelope, so a nested object can never match; give an array of match values`, value);
-  }
+function parseNestedObject(ctx: ParseContext, value: Record<string, unknown>, scope: ObjectScope): PatternObjectNode {
   if (definedKeys(value).length === 0) {
     throw fail(ctx, scope.at, 'empty objects are not allowed in an event pattern', value);
   }
@@ -436,7 +514,7 @@ function parseOr(ctx: ParseContext, value: unknown, scope: ObjectScope): { branc
     return { branches: [], unresolved: [unresolvedField(OR_KEY, scope.fieldPath, value)] };
   }
   if (!Array.isArray(value) || value.length < 2) {
-    throw fail(ctx, at, '$or must be an array of at least two sub-patterns (JSON objects)', value);
+    throw notAnOr(ctx, at, '$or must be an array of at least two sub-patterns (JSON objects) to mean OR', value);
   }
   const branches = value.map((branch: unknown, i) => parseOrBranch(ctx, branch, { ...scope, at: at.index(i), inOr: true }));
   return { branches, unresolved: [] };
@@ -448,10 +526,10 @@ function parseOrBranch(ctx: ParseContext, branch: unknown, scope: ObjectScope): 
     return { kind: 'object', path: scope.fieldPath, fields: [unresolvedField(OR_KEY, scope.fieldPath, branch)], orBranches: [] };
   }
   if (!isPlainObject(branch)) {
-    throw fail(ctx, scope.at, 'each $or branch must be a JSON object', branch);
+    throw notAnOr(ctx, scope.at, 'each $or branch must be a JSON object', branch);
   }
   if (definedKeys(branch).length === 0) {
-    throw fail(ctx, scope.at, 'a $or branch must not be empty', branch);
+    throw notAnOr(ctx, scope.at, 'a $or branch must not be empty', branch);
   }
   return parseObject(ctx, branch, scope);
 }
@@ -635,6 +713,7 @@ function parseAnythingButOperator(ctx: ParseContext, operand: Record<string, unk
   }
   const operator = keys[0];
   const innerAt = at.key(operator);
+  checkOlderCompilerAnythingBut(ctx, operator, operand[operator], innerAt);
   const values = anythingButStrings(ctx, operand[operator], innerAt, operator);
   if (values === undefined) {
     return unresolved(ctx, { 'anything-but': operand });
@@ -648,6 +727,24 @@ function parseAnythingButOperator(ctx: ParseContext, operand: Record<string, unk
       return { kind: 'anything-but-equals-ignore-case', values };
     default:
       return { kind: 'anything-but-wildcard', patterns: values.map((v, i) => parseWildcard(ctx, v, values.length > 1 ? innerAt.index(i) : innerAt)) };
+  }
+}
+
+/**
+ * With `$or` a field name, event-ruler compiles the pattern with its older rule
+ * compiler (RuleCompiler), which has no anything-but wildcard and takes a single
+ * string for anything-but prefix and suffix.
+ */
+function checkOlderCompilerAnythingBut(ctx: ParseContext, operator: string, operand: unknown, at: KeyPath): void {
+  if (!ctx.orAsFieldName) {
+    return;
+  }
+  const why = 'in a pattern where "$or" is a field name (event-ruler compiles such a pattern with its older rule compiler)';
+  if (operator === 'wildcard') {
+    throw fail(ctx, at, `malformed operator: anything-but wildcard is not available ${why}`, operand);
+  }
+  if ((operator === 'prefix' || operator === 'suffix') && Array.isArray(operand)) {
+    throw fail(ctx, at, `malformed operator: anything-but ${operator} takes a single string ${why}`, operand);
   }
 }
 

@@ -103,11 +103,13 @@ export interface SnsSubscriptionFilterPolicy {
  *
  * Supports every operator SNS documents: exact strings, numbers, booleans and
  * null, `prefix`, `suffix`, `equals-ignore-case`, `anything-but` (values,
- * prefix, suffix), `numeric` (`=`, `<`, `<=`, `>`, `>=`, ranges), `exists`,
- * `cidr`, `$or`, and nested keys at body scope. Attribute types count as SNS
- * counts them: numeric operators match only `Number` attributes, string
- * operators only `String` values, and a `String.Array` attribute matches when
- * any element matches.
+ * prefix), `numeric` (`=`, `<`, `<=`, `>`, `>=`, ranges), `exists`, `cidr`,
+ * `$or`, and nested keys at body scope. Attribute types count as SNS counts
+ * them: numeric operators match only `Number` attributes, string operators
+ * only `String` values, and a `String.Array` attribute matches when any
+ * element matches. `exists: true` needs a value that is neither null nor
+ * empty, and a message without any attribute matches no attribute-scope
+ * policy, not even `exists: false`, as the SNS documentation says.
  *
  * @example
  * const policy = { filterPolicy: { country: sns.SubscriptionFilter.stringFilter({ allowlist: ['US', 'CA'] }) } };
@@ -220,6 +222,9 @@ export class SnsFilterPolicyMatcher {
     if (this.rule === undefined) {
       return true;
     }
+    if (this.withoutAttributes(message)) {
+      return this.matchesWithoutConditions();
+    }
     const json = this.messageJson(message);
     return json !== undefined && matchesRule(this.rule, flatten(json));
   }
@@ -237,7 +242,30 @@ export class SnsFilterPolicyMatcher {
     if (json === undefined) {
       return { matched: false, reasons: ['message body: not a JSON object, so no body-scope filter policy can match it'] };
     }
-    return explainRule(this.rule, flatten(json), this.scope === SnsFilterPolicyScope.MESSAGE_BODY ? 'property' : 'attribute');
+    const explanation = explainRule(this.rule, flatten(json), this.scope === SnsFilterPolicyScope.MESSAGE_BODY ? 'property' : 'attribute');
+    if (explanation.matched && this.withoutAttributes(message) && !this.matchesWithoutConditions()) {
+      return {
+        matched: false,
+        reasons: ['message attributes: none, and SNS matches no attribute-scope filter policy against a message without attributes (not even "exists": false)'],
+      };
+    }
+    return explanation;
+  }
+
+  /**
+   * Whether the policy is matched against the attributes of a message that has none. SNS
+   * documents that such a message matches no policy: '"exists": false only matches if at
+   * least one attribute is present' (Developer Guide, Key matching). An attribute of any
+   * type, Binary included, makes the set non-empty.
+   */
+  private withoutAttributes(message: SnsMessage): boolean {
+    return this.scope === SnsFilterPolicyScope.MESSAGE_ATTRIBUTES
+      && Object.values(message.attributes ?? {}).every((attribute) => attribute === undefined);
+  }
+
+  /** Whether the policy has an alternative without any condition (the empty policy `{}`), which any message matches. */
+  private matchesWithoutConditions(): boolean {
+    return this.rule !== undefined && this.rule.alternatives.some((alternative) => alternative.leaves.length === 0);
   }
 
   private messageJson(message: SnsMessage): Record<string, unknown> | undefined {

@@ -72,7 +72,7 @@ export interface EqualsIgnoreCaseCondition {
   readonly value: string;
 }
 
-/** Matches a present value that is none of `values`. */
+/** Matches a present value that is none of `values` (only strings or only numbers). */
 export interface AnythingButCondition {
   readonly kind: 'anything-but';
   readonly values: readonly (string | number)[];
@@ -82,12 +82,6 @@ export interface AnythingButCondition {
 export interface AnythingButPrefixCondition {
   readonly kind: 'anything-but-prefix';
   readonly prefix: string;
-}
-
-/** Matches a present string that does not end with `suffix`. */
-export interface AnythingButSuffixCondition {
-  readonly kind: 'anything-but-suffix';
-  readonly suffix: string;
 }
 
 /** A comparison operator of the `numeric` operator. */
@@ -105,7 +99,10 @@ export interface NumericCondition {
   readonly comparisons: readonly NumericComparison[];
 }
 
-/** Matches when the key is present (`exists: true`) or absent (`exists: false`). */
+/**
+ * `exists: true` matches a present value that is neither null nor an empty string;
+ * `exists: false` matches when the key is absent.
+ */
 export interface ExistsCondition {
   readonly kind: 'exists';
   readonly exists: boolean;
@@ -134,7 +131,6 @@ export type FilterCondition =
   | EqualsIgnoreCaseCondition
   | AnythingButCondition
   | AnythingButPrefixCondition
-  | AnythingButSuffixCondition
   | NumericCondition
   | ExistsCondition
   | CidrCondition
@@ -223,9 +219,10 @@ export interface ParseFilterPolicyOptions {
  * Parses and validates an Amazon SNS subscription filter policy.
  *
  * Throws a {@link FilterPolicyError} for anything SNS would reject: unknown or
- * malformed operators, a value that is not an array, nesting at attribute
- * scope, more than 5 keys, more than 150 combinations, numbers out of SNS's
- * range or precision, and a policy over 256 KB. Unresolved CDK tokens are never
+ * malformed operators (among them anything-but with a suffix, which SNS does
+ * not support), a value that is not an array, nesting at attribute scope, more
+ * than 5 keys, more than 150 combinations, numbers out of SNS's range or
+ * precision, and a policy over 256 KB. Unresolved CDK tokens are never
  * rejected: the checks that depend on their values are skipped.
  *
  * @param policy the policy as a plain JS value (the parsed JSON object)
@@ -488,13 +485,22 @@ class FilterPolicyParser {
     }
   }
 
-  /** anything-but takes a value, a non-empty list of values, or an object with a prefix or a suffix. */
+  /**
+   * anything-but takes a value, a non-empty list of only strings or only
+   * numbers, or an object with a prefix. SNS refuses a suffix ("Unsupported
+   * anything-but pattern: suffix"), unlike EventBridge.
+   */
   private parseAnythingBut(argument: unknown, raw: Record<string, unknown>, location: string): FilterCondition {
     if (Array.isArray(argument)) {
       if (argument.length === 0) {
         throw malformed(location, raw, 'anything-but needs at least one value');
       }
-      return { kind: 'anything-but', values: argument.map((value) => this.anythingButValue(value, raw, location)) };
+      const values = argument.map((value) => this.anythingButValue(value, raw, location));
+      const types = new Set(values.filter((value) => !Token.isUnresolved(value)).map((value) => typeof value));
+      if (types.size > 1) {
+        throw malformed(location, raw, 'an anything-but list must hold only strings or only numbers, not both');
+      }
+      return { kind: 'anything-but', values };
     }
     if (isPlainObject(argument)) {
       return parseAnythingButPattern(argument, raw, location);
@@ -720,14 +726,26 @@ function requireString(argument: unknown, name: string, raw: Record<string, unkn
   return argument;
 }
 
+const ANYTHING_BUT_USAGE = 'anything-but takes a value, a list of values, or an object with a prefix';
+
+/** The object form of anything-but: SNS knows only `{"prefix": "..."}`, a non-empty string. */
 function parseAnythingButPattern(argument: Record<string, unknown>, raw: Record<string, unknown>, location: string): FilterCondition {
   const names = Object.keys(argument);
-  const name = names[0];
-  if (names.length !== 1 || (name !== 'prefix' && name !== 'suffix')) {
-    throw malformed(location, raw, `anything-but takes a value, a list of values, or an object with one prefix or suffix, got ${show(argument)}`);
+  if (names.length === 1 && names[0] === 'suffix') {
+    throw malformed(
+      location,
+      raw,
+      `SNS does not support anything-but with a suffix (it answers "Unsupported anything-but pattern: suffix"); ${ANYTHING_BUT_USAGE}`,
+    );
   }
-  const pattern = requireString(argument[name], name, raw, location);
-  return name === 'prefix' ? { kind: 'anything-but-prefix', prefix: pattern } : { kind: 'anything-but-suffix', suffix: pattern };
+  if (names.length !== 1 || names[0] !== 'prefix') {
+    throw malformed(location, raw, `${ANYTHING_BUT_USAGE}, got ${show(argument)}`);
+  }
+  const prefix = requireString(argument.prefix, 'prefix', raw, location);
+  if (prefix === '') {
+    throw malformed(location, raw, 'the anything-but prefix must not be empty');
+  }
+  return { kind: 'anything-but-prefix', prefix };
 }
 
 function malformed(location: string, raw: unknown, reason: string): FilterPolicyError {

@@ -14,18 +14,35 @@ import { Json, JsonObject } from './generators';
 import { Deviation } from './harness';
 import { compileEventPattern } from '../../src/routing/compile-event-pattern';
 import { compileFilterPolicy } from '../../src/routing/compile-filter-policy';
-import { CompiledAlternative, flatten, parseIpAddress } from '../../src/routing/engine';
+import { alternative, CompiledAlternative, CompiledRule, flatten, leaf, matchesRule, parseIpAddress } from '../../src/routing/engine';
 import { parseEventPattern } from '../../src/routing/event-pattern';
 import { FilterPolicyScope, parseFilterPolicy } from '../../src/routing/sns-filter-policy';
+
+/**
+ * Whether `$or` is an ordinary field name in the pattern, as event-ruler reads it when the pattern is not valid with
+ * `$or` as OR (our parser follows it; false when the parser rejects the pattern).
+ */
+function orIsFieldName(pattern: JsonObject): boolean {
+  try {
+    return parseEventPattern(pattern).orAsFieldName;
+  } catch {
+    return false;
+  }
+}
 
 /** Every array of match values in the pattern (including those inside `$or` branches), with its dotted path. */
 function valueArraysWithPaths(pattern: JsonObject): { path: string; values: Json[] }[] {
   const arrays: { path: string; values: Json[] }[] = [];
+  const orKeyword = !JSON.stringify(pattern).includes('"$or"') || !orIsFieldName(pattern);
   const visit = (node: JsonObject, prefix: string | undefined) => {
     for (const [key, value] of Object.entries(node)) {
       const path = prefix === undefined ? key : `${prefix}.${key}`;
-      if (key === '$or' && Array.isArray(value)) {
-        value.forEach((branch) => visit(branch as JsonObject, prefix));
+      if (key === '$or' && orKeyword && Array.isArray(value)) {
+        value.forEach((branch) => {
+          if (branch !== null && typeof branch === 'object' && !Array.isArray(branch)) {
+            visit(branch, prefix);
+          }
+        });
       } else if (Array.isArray(value)) {
         arrays.push({ path, values: value });
       } else if (value !== null && typeof value === 'object') {
@@ -158,5 +175,184 @@ function orBranchesShareACondition(pattern: JsonObject): boolean {
     && a.join('|') !== b.join('|') && a.some((c) => b.includes(c)))));
 }
 
-/** Differences between event-ruler and our SNS evaluator, on the semantics SNS shares with it: the same list (the wildcard one never applies, SNS has no wildcard). */
-export const SNS_DEVIATIONS: readonly Deviation[] = EVENT_RULER_DEVIATIONS;
+/**
+ * Whether reading `{"exists": true}` as event-ruler does (any leaf value, null and "" included) changes our verdict on
+ * the pair: the policy has such a condition at a path where the body holds null or "".
+ */
+function existsTrueOnNullOrEmptyString(pair: { pattern: JsonObject; event: JsonObject }): boolean {
+  const withExistsTrue = valueArraysWithPaths(pair.pattern)
+    .filter((a) => a.values.some((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && v.exists === true))
+    .map((a) => a.path);
+  const message = flatten(pair.event);
+  if (!withExistsTrue.some((path) => (message.fields.get(path) ?? []).some((v) => v.value === null || v.value === ''))) {
+    return false;
+  }
+  let rule: CompiledRule;
+  try {
+    rule = compileFilterPolicy(parseFilterPolicy(pair.pattern, FilterPolicyScope.MESSAGE_BODY));
+  } catch {
+    return false;
+  }
+  const asEventRuler: CompiledRule = {
+    alternatives: rule.alternatives.map((alt) => alternative(alt.leaves.map((l) => leaf(l.path, l.conditions.map((c) => (c.kind === 'exists' ? { kind: 'exists', exists: c.exists } : c)))))),
+  };
+  return matchesRule(rule, message) !== matchesRule(asEventRuler, message);
+}
+
+/**
+ * Differences between event-ruler and our SNS evaluator on body-scope policies: event-ruler's own list (the
+ * wildcard one never applies, SNS has no wildcard), and the points where the SNS documentation says otherwise.
+ * Each SNS point is settled, with its source, in `SNS_SETTLED_SEMANTICS` below.
+ */
+export const SNS_DEVIATIONS: readonly Deviation[] = [
+  ...EVENT_RULER_DEVIATIONS,
+  {
+    id: 'sns-exists-true-on-null-or-empty-string',
+    reason: 'event-ruler matches {"exists": true} against any leaf value, null and "" included. The SNS Developer Guide, '
+      + '"Key matching" (https://docs.aws.amazon.com/sns/latest/dg/attribute-key-matching.html), says that for "exists": true '
+      + '"the key must have a non-null and non-empty value"; we follow the guide (see sns-exists-true-needs-a-value below).',
+    applies: existsTrueOnNullOrEmptyString,
+  },
+];
+
+/** A message and what SNS does with it under a policy. */
+export interface SnsSettledExample {
+  readonly policy: JsonObject;
+  readonly scope: 'MessageAttributes' | 'MessageBody';
+  /** Message attributes as SNS's Publish takes them (`{ DataType, StringValue }`), or the JSON body. */
+  readonly message: JsonObject;
+  /** `delivered` or `not delivered`, or `message refused` when SNS refuses to publish the message at all. */
+  readonly verdict: 'delivered' | 'not delivered' | 'message refused';
+}
+
+/** A question of SNS filter-policy semantics, settled with its sources. */
+export interface SnsSettledQuestion {
+  readonly id: string;
+  readonly question: string;
+  readonly answer: string;
+  /**
+   * The sources, strongest first: answers recorded against AWS, then the SNS Developer Guide, then event-ruler,
+   * then our reading where none of them speaks. Where they disagree, the strongest decides and the text says so.
+   */
+  readonly sources: readonly string[];
+  /** Whether event-ruler answers otherwise, so that the SNS evaluator deviates from it here. */
+  readonly deviatesFromEventRuler: boolean;
+  readonly examples: readonly SnsSettledExample[];
+}
+
+const RECORDED_FILTER_POLICY_SNAPSHOT = 'localstack/localstack, tests/aws/services/sns/test_sns_filter_policy.snapshot.json';
+const KEY_MATCHING = 'SNS Developer Guide, "Key matching", https://docs.aws.amazon.com/sns/latest/dg/attribute-key-matching.html';
+const str = (value: string): JsonObject => ({ DataType: 'String', StringValue: value });
+
+/**
+ * The questions of SNS semantics that event-ruler alone cannot settle (the presence of a key, and messages without
+ * attributes), each with its sources and examples. The evaluator follows each answer; the tests check every example.
+ */
+export const SNS_SETTLED_SEMANTICS: readonly SnsSettledQuestion[] = [
+  {
+    id: 'sns-exists-true-needs-a-value',
+    question: 'Does {"exists": true} match a property whose value is null, an empty string or an empty array?',
+    answer: 'No: "exists": true needs a non-null, non-empty value. An array matches when one of its elements is such a value.',
+    sources: [
+      `${KEY_MATCHING}: "Use "exists": true to match incoming messages that include the specified property. The key must have a non-null and non-empty value."`,
+      'event-ruler disagrees for null and "" (it matches any leaf value); the guide is the stronger source. An empty array is no value for both.',
+    ],
+    deviatesFromEventRuler: true,
+    examples: [
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: null }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: '' }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: [] }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: [null, ''] }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: ['', 'fans'] }, verdict: 'delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: 0 }, verdict: 'delivered' },
+      { policy: { store: [{ exists: true }] }, scope: 'MessageBody', message: { store: false }, verdict: 'delivered' },
+    ],
+  },
+  {
+    id: 'sns-exists-false-on-null-or-empty',
+    question: 'Does {"exists": false} match a property whose value is null, an empty string or an empty array?',
+    answer: 'Not for null or "": the property is there, and "exists": false matches messages that do not include it. '
+      + 'An empty array (or an object) is no leaf value, so "exists": false matches it.',
+    sources: [
+      `${KEY_MATCHING}: "Use "exists": false to match incoming messages that don't include the specified property", and "exists works only on leaf nodes"; it says nothing of null or "".`,
+      'event-ruler: "exists": false does not match a present null or "", and matches an empty array (which holds no value). We follow it where the guide is silent.',
+    ],
+    deviatesFromEventRuler: false,
+    examples: [
+      { policy: { store: [{ exists: false }] }, scope: 'MessageBody', message: { store: null }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: false }] }, scope: 'MessageBody', message: { store: '' }, verdict: 'not delivered' },
+      { policy: { store: [{ exists: false }] }, scope: 'MessageBody', message: { store: [] }, verdict: 'delivered' },
+      { policy: { store: [{ exists: false }] }, scope: 'MessageBody', message: { other: 1 }, verdict: 'delivered' },
+    ],
+  },
+  {
+    id: 'sns-no-attributes-matches-no-policy',
+    question: 'Does a message without any message attribute match an attribute-scope policy, with {"exists": false} or anything-but combined with it?',
+    answer: 'No: with no attribute at all, no attribute-scope policy matches, not even one whose keys are all "exists": false. '
+      + 'One attribute of any name is enough (a Binary attribute counts: our reading, the guide does not say).',
+    sources: [
+      `${KEY_MATCHING}: ""exists": false only matches if at least one attribute is present. An empty set of attributes results in the filter not matching."`,
+      'SNS Developer Guide, "String value matching", https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html: anything-but "can be combined with "exists": false" (it gives no example without attributes).',
+      'event-ruler disagrees (it matches "exists": false against an empty event); the guide is the stronger source.',
+    ],
+    deviatesFromEventRuler: true,
+    examples: [
+      { policy: { store: [{ exists: false }] }, scope: 'MessageAttributes', message: {}, verdict: 'not delivered' },
+      { policy: { store: [{ exists: false }] }, scope: 'MessageAttributes', message: { other: str('x') }, verdict: 'delivered' },
+      { policy: { interests: [{ 'anything-but': ['rugby'] }, { exists: false }] }, scope: 'MessageAttributes', message: {}, verdict: 'not delivered' },
+      { policy: { interests: [{ 'anything-but': ['rugby'] }, { exists: false }] }, scope: 'MessageAttributes', message: { other: str('x') }, verdict: 'delivered' },
+    ],
+  },
+  {
+    id: 'sns-anything-but-needs-the-attribute',
+    question: 'Does anything-but (or null) match a message that lacks the attribute?',
+    answer: 'No: every key of the policy must be present; anything-but accepts absence only when combined with "exists": false.',
+    sources: [
+      `Recorded against AWS: ${RECORDED_FILTER_POLICY_SNAPSHOT}, TestSNSFilterPolicyAttributes::test_filter_policy, "messages-3": `
+        + 'under {"attr1": [null, {"anything-but": "whatever"}]} a message without attributes is not delivered '
+        + '(the policy is in tests/aws/services/sns/test_sns_filter_policy.py).',
+      'SNS Developer Guide, "Amazon SNS subscription filter policies", https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html: '
+        + '"each property name in the filter policy matches a message attribute name". The guide does not say that anything-but alone matches a missing attribute.',
+      'event-ruler agrees.',
+    ],
+    deviatesFromEventRuler: false,
+    examples: [
+      { policy: { attr1: [null, { 'anything-but': 'whatever' }] }, scope: 'MessageAttributes', message: {}, verdict: 'not delivered' },
+      { policy: { attr1: [{ 'anything-but': ['whatever'] }] }, scope: 'MessageAttributes', message: { other: str('x') }, verdict: 'not delivered' },
+      { policy: { attr1: [{ 'anything-but': ['whatever'] }] }, scope: 'MessageBody', message: { other: 'x' }, verdict: 'not delivered' },
+    ],
+  },
+  {
+    id: 'sns-empty-string-attribute-refused',
+    question: 'Can a String message attribute hold an empty string?',
+    answer: 'No: SNS refuses to publish the message ("The message attribute \'attr1\' must contain non-empty message attribute value '
+      + 'for message attribute type \'String\'."), so the evaluator refuses it too.',
+    sources: [
+      'Recorded against AWS: localstack/localstack, tests/aws/services/sns/test_sns.snapshot.json, '
+        + 'TestSNSSubscriptionSQS::test_empty_or_wrong_message_attributes, "missing_string_attr".',
+    ],
+    deviatesFromEventRuler: false,
+    examples: [
+      { policy: { attr1: [{ exists: true }] }, scope: 'MessageAttributes', message: { attr1: str('') }, verdict: 'message refused' },
+    ],
+  },
+  {
+    id: 'sns-empty-string-in-the-body',
+    question: 'Does [""] match an empty string in a message body?',
+    answer: 'Yes: "" is a value like any other string for exact matching (only "exists": true asks for a non-empty one).',
+    sources: [
+      `Recorded against AWS: ${RECORDED_FILTER_POLICY_SNAPSHOT}, TestSNSFilterPolicyBody::test_filter_policy_empty_array_payload: `
+        + 'under {"detail": {"eventVersion": [""]}} a body with "eventVersion": "" and "resources": [] is delivered.',
+      'event-ruler agrees.',
+    ],
+    deviatesFromEventRuler: false,
+    examples: [
+      {
+        policy: { detail: { eventVersion: [''] } },
+        scope: 'MessageBody',
+        message: { 'version': '0', 'detail-type': 'EC2 Instance Launch Successful', 'resources': [], 'detail': { eventVersion: '', responseElements: null } },
+        verdict: 'delivered',
+      },
+    ],
+  },
+];

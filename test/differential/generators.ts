@@ -25,6 +25,8 @@ export interface Pair {
 // ---------------------------------------------------------------------------
 
 const KEYS = ['a', 'b', 'c', 'id', 'x.y', 'tags', 'items', 'ip', 'n', 'Name'];
+/** The keys and `$or`, which event-ruler reads as a field name where it is not a valid OR. */
+const KEYS_AND_OR = [...KEYS, '$or'];
 // Letters with case variants of other lengths (ß/SS, İ/i̇), Greek sigma forms, wildcard and escape characters.
 const CHARS = ['a', 'b', 'c', 'A', 'B', 'x', 'é', 'É', 'ß', 'S', 'İ', 'i', 'σ', 'Σ', 'ς', '-', '.', '/', '*', '\\', ' ', '1', '2', '_'];
 
@@ -51,19 +53,19 @@ const scalar: fc.Arbitrary<Json> = fc.oneof(
   { weight: 2, arbitrary: ip },
 );
 
-function objectOf(depth: number): fc.Arbitrary<JsonObject> {
-  return fc.dictionary(fc.constantFrom(...KEYS), valueOf(depth - 1), { minKeys: 1, maxKeys: 4 });
+function objectOf(depth: number, keys: readonly string[] = KEYS): fc.Arbitrary<JsonObject> {
+  return fc.dictionary(fc.constantFrom(...keys), valueOf(depth - 1, keys), { minKeys: 1, maxKeys: 4 });
 }
 
-function valueOf(depth: number): fc.Arbitrary<Json> {
+function valueOf(depth: number, keys: readonly string[] = KEYS): fc.Arbitrary<Json> {
   if (depth <= 0) {
     return fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) });
   }
   return fc.oneof(
     { weight: 6, arbitrary: scalar },
     { weight: 2, arbitrary: fc.array(scalar, { maxLength: 3 }) },
-    { weight: 2, arbitrary: objectOf(depth) },
-    { weight: 2, arbitrary: fc.array(objectOf(depth), { minLength: 1, maxLength: 3 }) },
+    { weight: 2, arbitrary: objectOf(depth, keys) },
+    { weight: 2, arbitrary: fc.array(objectOf(depth, keys), { minLength: 1, maxLength: 3 }) },
   );
 }
 
@@ -367,6 +369,21 @@ function keepEnvelope(p: JsonObject): JsonObject {
   }
   return Object.keys(out).length > 0 ? out : { source: [{ exists: true }] };
 }
+
+/**
+ * EventBridge pairs beyond the envelope: events with more top-level fields than the envelope's, and fields named
+ * `$or` at the top and inside `detail`; patterns derived from them keep every top-level field, so they name fields
+ * outside the envelope, use `$or` as a field name (an object, or an array of match values), and sometimes hold a
+ * `$or` that is the OR keyword as well.
+ */
+export const eventBridgeAnyFieldPairArb: fc.Arbitrary<Pair> = fc.tuple(eventArb, objectOf(2, KEYS_AND_OR), objectOf(2, KEYS_AND_OR))
+  .map(([envelope, extra, detailExtra]): JsonObject => ({ ...extra, ...envelope, detail: { ...detailExtra, ...envelope.detail as JsonObject } }))
+  .chain((event) => {
+    const leaves = eventLeaves(event);
+    const base = subPatternFor(leaves, [], EVENTBRIDGE);
+    const pattern = fc.tuple(base, fc.nat(9)).chain(([p, roll]) => (roll < 3 ? withOr(p, leaves, EVENTBRIDGE, undefined) : fc.constant(p)));
+    return pattern.map((p) => ({ pattern: p, event }));
+  });
 
 /** SNS body-scope pairs: a JSON body and a policy derived from it. */
 export const snsBodyPairArb: fc.Arbitrary<Pair> = bodyArb.chain((body) => {

@@ -140,7 +140,7 @@ describe('FilteredSubscription options', () => {
       filterPolicy: {
         country: SubscriptionFilters.equalsIgnoreCase('fr', 'de'),
         ip: SubscriptionFilters.cidr('10.0.0.0/24', '2001:db8::/32'),
-        channel: SubscriptionFilters.anyOf(SubscriptionFilters.anythingButPrefix('test-'), SubscriptionFilters.anythingButSuffix('.tmp')),
+        channel: SubscriptionFilters.anyOf(SubscriptionFilters.anythingButPrefix('test-'), SubscriptionFilters.anythingBut('.tmp')),
         quantity: SubscriptionFilters.anyOf(SubscriptionFilters.numbers(1, 2.5), SubscriptionFilters.anythingButNumbers(0)),
         [SubscriptionFilters.OR_KEY]: SubscriptionFilters.orPolicies([
           { status: SubscriptionFilters.anythingBut('cancelled') },
@@ -151,7 +151,7 @@ describe('FilteredSubscription options', () => {
     expect(subscription(template).FilterPolicy).toEqual({
       country: [{ 'equals-ignore-case': 'fr' }, { 'equals-ignore-case': 'de' }],
       ip: [{ cidr: '10.0.0.0/24' }, { cidr: '2001:db8::/32' }],
-      channel: [{ 'anything-but': { prefix: 'test-' } }, { 'anything-but': { suffix: '.tmp' } }],
+      channel: [{ 'anything-but': { prefix: 'test-' } }, { 'anything-but': ['.tmp'] }],
       quantity: [1, 2.5, { 'anything-but': [0] }],
       $or: [{ status: [{ 'anything-but': ['cancelled'] }] }, { priority: [{ exists: true }] }],
     });

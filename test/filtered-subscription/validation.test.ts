@@ -194,6 +194,22 @@ describe('FilteredSubscription validation: filter policy', () => {
     expect(build({ filterPolicy: { x: new sns.SubscriptionFilter([{ wildcard: 'a*' }]) } })).toThrow(/filterPolicy.x: malformed operator .*unknown operator "wildcard"/);
   });
 
+  // SNS answers "InvalidParameter: ... FilterPolicy: Unsupported anything-but pattern: suffix", as recorded against AWS in
+  // localstack/localstack tests/aws/services/sns/test_sns_filter_policy.snapshot.json (error-condition-anything-but-suffix).
+  test('anything-but with a suffix is rejected at synth, naming the prop, the key and the value', () => {
+    const suffix = new sns.SubscriptionFilter([{ 'anything-but': { suffix: '.tmp' } }]);
+    expect(build({ filterPolicy: { file: suffix } })).toThrow(
+      'filterPolicy.file: malformed operator {"anything-but":{"suffix":".tmp"}}: SNS does not support anything-but with a suffix',
+    );
+    expect(build({ filterPolicyWithMessageBody: { order: sns.FilterOrPolicy.policy({ file: sns.FilterOrPolicy.filter(suffix) }) } })).toThrow(
+      /filterPolicyWithMessageBody\.order\.file: malformed operator \{"anything-but":\{"suffix":"\.tmp"\}\}: SNS does not support anything-but with a suffix/,
+    );
+  });
+
+  test('SubscriptionFilters offers no anything-but suffix, which SNS does not support', () => {
+    expect('anythingButSuffix' in SubscriptionFilters).toBe(false);
+  });
+
   test('a key without values is rejected', () => {
     expect(build({ filterPolicy: { x: new sns.SubscriptionFilter([]) } })).toThrow(/filterPolicy.x: malformed operator \[\]: a key needs at least one value/);
   });
@@ -242,7 +258,7 @@ describe('FilteredSubscription validation: filter policy', () => {
             sns.SubscriptionFilter.numericFilter({ allowlist: [1], betweenStrict: { start: 0, stop: 9 } }),
             SubscriptionFilters.numbers(3),
           ),
-          c: SubscriptionFilters.anyOf(SubscriptionFilters.anythingButPrefix('t'), SubscriptionFilters.anythingButSuffix('u')),
+          c: SubscriptionFilters.anyOf(SubscriptionFilters.anythingButPrefix('t'), SubscriptionFilters.anythingBut('u')),
           d: SubscriptionFilters.cidr('192.168.0.0/16'),
           e: sns.SubscriptionFilter.notExistsFilter(),
         },

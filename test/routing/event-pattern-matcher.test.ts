@@ -120,6 +120,42 @@ describe('structure', () => {
     const root = { $or: [{ source: ['a'] }, { 'detail-type': ['b'] }] };
     expect(verdict(root, { 'source': 'x', 'detail-type': 'b' })).toBe(true);
   });
+
+  // The user guide's suffix example names a top-level field outside the envelope ("Content filtering in Amazon EventBridge
+  // event patterns", "Suffix matching", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html);
+  // TestEventPattern answers true for it on an event with a top-level "FileName": "image.png", and false for the suffix
+  // ".PNG" (localstack/localstack tests/aws/services/events/event_pattern_templates/content_suffix.json5 and
+  // content_suffix_NEG.json5, run against AWS by tests/aws/services/events/test_events_patterns.py).
+  test('a top-level field outside the envelope is evaluated like any other field', () => {
+    const event = { 'id': '1', 'source': 'test-source', 'detail-type': 'test-detail-type', 'account': '123456789012', 'region': 'us-east-2', 'time': '2022-07-13T13:48:01Z', 'FileName': 'image.png' };
+    expect(verdict({ FileName: [{ suffix: '.png' }] }, event)).toBe(true);
+    expect(verdict({ FileName: [{ suffix: '.PNG' }] }, event)).toBe(false);
+    // An event sent to a bus keeps its custom fields under detail, where a top-level pattern field does not look.
+    expect(verdict({ FileName: [{ suffix: '.png' }] }, { source: 'test-source', detail: { FileName: 'image.png' } })).toBe(false);
+  });
+
+  // event-ruler compiles {"source": {"name": [...]}} to the path source.name (JsonRuleCompiler.parseObject); event-ruler
+  // 2.1.0 answers true for {"source": {"name": "x"}} and false for {"source": "x"} (test/differential/event-ruler).
+  test('a nested object under an envelope field matches only an event holding an object there', () => {
+    const pattern = { source: { name: ['x'] } };
+    expect(verdict(pattern, { source: { name: 'x' } })).toBe(true);
+    expect(verdict(pattern, { source: 'x' })).toBe(false);
+  });
+
+  // "$or" is the OR keyword only when the pattern compiles that way; otherwise event-ruler's GenericMachine.addRule compiles
+  // it again with RuleCompiler, where "$or" is an ordinary field name (aws/event-ruler README, "The backward compatibility of
+  // using "$or" as field name in the rule", whose example is the first pattern below; src/test/data/normalRulesWithOrWording.json
+  // holds the second). Verdicts checked against event-ruler 2.1.0 (test/differential/event-ruler).
+  test('a $or that is not an array of sub-patterns is a field named "$or"', () => {
+    const asObject = { source: ['aws.cloudwatch'], $or: { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] } };
+    expect(verdict(asObject, { source: 'aws.cloudwatch', $or: { metricType: 'MetricType', namespace: 'AWS/EC2' } })).toBe(true);
+    expect(verdict(asObject, { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/EC2' })).toBe(false);
+    const asValues = { detail: { $or: [{ numeric: ['>', 0, '<=', 5] }, { cidr: '10.0.0.0/8' }] } };
+    expect(verdict(asValues, { detail: { $or: 3 } })).toBe(true);
+    expect(verdict(asValues, { detail: { $or: '10.1.2.3' } })).toBe(true);
+    expect(verdict(asValues, { detail: { $or: 7 } })).toBe(false);
+    expect(verdict(asValues, { detail: { a: 3 } })).toBe(false);
+  });
 });
 
 describe('EventPattern input', () => {

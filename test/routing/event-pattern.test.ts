@@ -13,6 +13,7 @@ import {
   PatternObjectNode,
   eventPatternToJson,
   parseEventPattern,
+  topLevelFieldsOutsideEnvelope,
 } from '../../src/routing/event-pattern';
 
 // ---------------------------------------------------------------------------
@@ -106,40 +107,59 @@ describe('pattern object', () => {
     expect(leafAt(parsed, 'replay-name').matchers).toEqual([{ kind: 'exists', exists: false }]);
   });
 
-  test('a bad top-level key is rejected and named', () => {
+  // A top-level field outside the envelope is accepted and evaluated like any other field: the EventBridge user guide's own
+  // suffix example is {"FileName": [{"suffix": ".png"}]} ("Content filtering in Amazon EventBridge event patterns", section
+  // "Suffix matching", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html),
+  // and TestEventPattern answers true for it on an event with a top-level "FileName" (localstack/localstack,
+  // tests/aws/services/events/event_pattern_templates/content_suffix.json5, run against AWS by
+  // tests/aws/services/events/test_events_patterns.py::test_event_pattern).
+  test('a top-level field outside the envelope is accepted as an ordinary field', () => {
     // GIVEN
-    const pattern = { source: ['my.app'], amount: [5] };
+    const pattern = { FileName: [{ suffix: '.png' }] };
     // WHEN
-    const error = parseError(pattern);
+    const parsed = parseEventPattern(pattern);
     // THEN
-    expect(error.path).toBe('eventPattern.amount');
-    expect(error.message).toMatch(/"amount" is not a top-level field/);
-    expect(error.message).toMatch(/under "detail"/);
-    expect(error.message).toContain('Got: [5]');
+    expect(leafAt(parsed, 'FileName').path).toEqual(['FileName']);
+    expect(leafAt(parsed, 'FileName').matchers).toEqual([{ kind: 'suffix', value: '.png', ignoreCase: false }]);
+    expect(topLevelFieldsOutsideEnvelope(parsed)).toEqual(['FileName']);
   });
 
-  test('camelCase detailType is not an event field', () => {
-    // GIVEN / WHEN
-    const error = parseError({ detailType: ['Order Placed'] });
+  test('camelCase detailType is an ordinary field, reported as outside the envelope', () => {
+    // GIVEN / WHEN: like any other top-level name (sources above)
+    const parsed = parseEventPattern({ detailType: ['Order Placed'] });
     // THEN
-    expect(error.path).toBe('eventPattern.detailType');
+    expect(leafAt(parsed, 'detailType').path).toEqual(['detailType']);
+    expect(topLevelFieldsOutsideEnvelope(parsed)).toEqual(['detailType']);
   });
 
-  test('a bad top-level key inside a top-level $or branch is rejected', () => {
+  test('fields outside the envelope inside a top-level $or branch are reported too, once each', () => {
     // GIVEN
-    const pattern = { $or: [{ source: ['a'] }, { state: ['b'] }] };
+    const pattern = { state: ['a'], $or: [{ source: ['a'] }, { state: ['b'], $or: [{ amount: [1] }, { account: ['1'] }] }] };
     // WHEN
-    const error = parseError(pattern);
+    const parsed = parseEventPattern(pattern);
     // THEN
-    expect(error.path).toBe('eventPattern.$or[1].state');
+    expect(topLevelFieldsOutsideEnvelope(parsed)).toEqual(['state', 'amount']);
   });
 
-  test('a nested object under a string envelope field is rejected', () => {
-    // GIVEN / WHEN
-    const error = parseError({ source: { name: ['x'] } });
+  test('envelope fields, nested fields and dotted keys under an envelope field are not reported', () => {
+    // GIVEN: event-ruler joins paths with dots, so "detail.amount" is the field amount of detail
+    const pattern = { 'source': ['a'], 'detail': { amount: [1] }, 'detail.amount': [1], 'replay-name': [{ exists: false }] };
+    // WHEN
+    const parsed = parseEventPattern(pattern);
     // THEN
-    expect(error.path).toBe('eventPattern.source');
-    expect(error.message).toMatch(/string field of the event envelope/);
+    expect(topLevelFieldsOutsideEnvelope(parsed)).toEqual([]);
+  });
+
+  // event-ruler accepts a nested object under any field name (JsonRuleCompiler.parseObject pushes the name on the path
+  // whatever it is), and AWS's answers for invalid patterns are event-ruler's own compiler messages (for example
+  // '"int" must be an object or an array' in localstack/localstack tests/aws/services/events/test_events_patterns.snapshot.json,
+  // recorded against AWS), so such a pattern is accepted: it can only match an event whose "source" is an object.
+  test('a nested object under a string envelope field is accepted (it matches only an event holding an object there)', () => {
+    // GIVEN / WHEN
+    const parsed = parseEventPattern({ source: { name: ['x'] } });
+    // THEN
+    expect(leafAt(parsed, 'source', 'name').path).toEqual(['source', 'name']);
+    expect(topLevelFieldsOutsideEnvelope(parsed)).toEqual([]);
   });
 
   test('nested objects under detail are accepted at any depth', () => {
@@ -568,21 +588,102 @@ describe('$or', () => {
     expect(parsed.complexity.orCombinations).toBe(4);
   });
 
+  // event-ruler reads "$or" as the OR keyword only when the whole pattern compiles that way: its value an array of at least
+  // two objects, no reserved keyword as a field name inside them (aws/event-ruler README, "The "$or" Primitive";
+  // JsonRuleCompiler.parseIntoOrRelationship and parseObjectInsideOrRelationship). Otherwise GenericMachine.addRule catches
+  // the JsonParseException and compiles the pattern again with RuleCompiler, where "$or" is an ordinary field name; the
+  // pattern is rejected only when that fails too. Verdicts of event-ruler 2.1.0 through test/differential/event-ruler.
   test.each([
-    ['a single branch', [{ a: ['x'] }], 'eventPattern.detail.$or', /at least two sub-patterns/],
-    ['no branch', [], 'eventPattern.detail.$or', /at least two sub-patterns/],
-    ['an object', { a: ['x'] }, 'eventPattern.detail.$or', /at least two sub-patterns/],
-    ['a leaf-like array of strings', ['x', 'y'], 'eventPattern.detail.$or[0]', /each \$or branch must be a JSON object/],
+    ['a single branch', [{ a: ['x'] }], 'eventPattern.detail.$or', /at least two sub-patterns.*not valid either.*eventPattern\.detail\.\$or\[0\]/],
+    ['no branch', [], 'eventPattern.detail.$or', /at least two sub-patterns.*not valid either.*empty arrays are not allowed/],
+    ['an empty object', {}, 'eventPattern.detail.$or', /at least two sub-patterns.*not valid either.*empty objects are not allowed/],
+    ['a bare string', 'x', 'eventPattern.detail.$or', /at least two sub-patterns.*not valid either.*bare value/],
     ['an empty branch', [{ a: ['x'] }, {}], 'eventPattern.detail.$or[1]', /must not be empty/],
     ['a bad branch', [{ a: ['x'] }, { b: 'y' }], 'eventPattern.detail.$or[1].b', /bare value/],
     ['a reserved field name', [{ a: ['x'] }, { numeric: ['y'] }], 'eventPattern.detail.$or[1].numeric', /reserved keyword/],
     ['a nested reserved field name', [{ a: ['x'] }, { b: { prefix: ['y'] } }], 'eventPattern.detail.$or[1].b.prefix', /reserved keyword/],
-  ])('%s is rejected', (_label, or, path, problem) => {
+  ])('%s is rejected, as an OR and as a field', (_label, or, path, problem) => {
     // GIVEN / WHEN
     const error = parseError({ detail: { $or: or } });
     // THEN
     expect(error.path).toBe(path);
     expect(error.message).toMatch(problem);
+  });
+
+  test('a $or whose value is an object is an ordinary field name', () => {
+    // GIVEN: the example of event-ruler's README, "The backward compatibility of using "$or" as field name in the rule"
+    const pattern = { source: ['aws.cloudwatch'], $or: { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] } };
+    // WHEN
+    const parsed = parseEventPattern(pattern);
+    // THEN
+    expect(parsed.orAsFieldName).toBe(true);
+    expect(parsed.root.orBranches).toEqual([]);
+    expect(leafAt(parsed, '$or', 'namespace').path).toEqual(['$or', 'namespace']);
+    expect(parsed.complexity.orCombinations).toBe(1);
+  });
+
+  test.each<[string, unknown[], Matcher[]]>([
+    // The first two come from aws/event-ruler src/test/data/normalRulesWithOrWording.json, which
+    // src/test/software/amazon/event/ruler/JsonRuleCompilerTest.java (testOrFieldCanKeepWorkingInLegacyRuleCompiler)
+    // compiles with "$or" as a field name; the third fails JsonRuleCompiler ("Only JSON object is allowed in array of $or").
+    ['a cidr', [{ cidr: '10.0.0.0/24' }], [{ kind: 'cidr', block: { source: '10.0.0.0/24', version: 4, network: [10, 0, 0, 0], prefixLength: 24 } }]],
+    ['two operators named like reserved keywords', [{ numeric: ['>', 0, '<=', 5] }, { numeric: ['>', 10] }], [
+      { kind: 'numeric', lower: { value: 0, inclusive: false }, upper: { value: 5, inclusive: true } },
+      { kind: 'numeric', lower: { value: 10, inclusive: false } },
+    ]],
+    ['plain strings', ['x', 'y'], [{ kind: 'exact', value: 'x' }, { kind: 'exact', value: 'y' }]],
+  ])('a $or holding an array of match values (%s) is an ordinary field', (_label, values, matchers) => {
+    // GIVEN / WHEN
+    const parsed = parseEventPattern({ detail: { $or: values } });
+    // THEN
+    expect(parsed.orAsFieldName).toBe(true);
+    expect(leafAt(parsed, 'detail', '$or').path).toEqual(['detail', '$or']);
+    expect(leafAt(parsed, 'detail', '$or').matchers).toEqual(matchers);
+  });
+
+  test('a valid $or stays the OR keyword', () => {
+    // GIVEN / WHEN
+    const parsed = parseEventPattern({ detail: { $or: [{ a: ['x'] }, { b: ['y'] }] } });
+    // THEN
+    expect(parsed.orAsFieldName).toBe(false);
+  });
+
+  test('"$or" as OR and as a field name in one pattern is rejected', () => {
+    // GIVEN: event-ruler reads every "$or" of a pattern the same way (README, "Caveat": mixing both is not supported);
+    // with "$or" a field name the OR array holds objects that are no operators
+    const pattern = { detail: { $or: [{ a: ['x'] }, { b: ['y'] }], c: { $or: { d: ['1'] } } } };
+    // WHEN
+    const error = parseError(pattern);
+    // THEN
+    expect(error.path).toBe('eventPattern.detail.c.$or');
+    expect(error.message).toMatch(/not valid either.*eventPattern\.detail\.\$or\[0\]: malformed operator "a"/);
+  });
+
+  // With "$or" a field name event-ruler compiles the pattern with RuleCompiler (GenericMachine.addRule), whose
+  // processMatchExpression takes anything-but prefix and suffix with a single non-empty string only and has no
+  // anything-but wildcard ("Unsupported anything-but pattern: wildcard"); anything-but equals-ignore-case takes a list.
+  test.each([
+    ['anything-but wildcard', { wildcard: 'a*' }, /anything-but wildcard/],
+    ['anything-but prefix with a list', { prefix: ['a'] }, /anything-but prefix takes a single string/],
+    ['anything-but suffix with a list', { suffix: ['a'] }, /anything-but suffix takes a single string/],
+  ])('%s is rejected when "$or" is a field name', (_label, operand, problem) => {
+    // GIVEN
+    const pattern = { detail: { $or: { a: ['x'] }, z: [{ 'anything-but': operand }] } };
+    // WHEN
+    const error = parseError(pattern);
+    // THEN
+    expect(error.path).toBe('eventPattern.detail.$or');
+    expect(error.message).toMatch(problem);
+  });
+
+  test.each([
+    ['anything-but prefix with a string', { prefix: 'a' }],
+    ['anything-but equals-ignore-case with a list', { 'equals-ignore-case': ['a', 'b'] }],
+  ])('%s is accepted when "$or" is a field name', (_label, operand) => {
+    // GIVEN / WHEN
+    const parsed = parseEventPattern({ detail: { $or: { a: ['x'] }, z: [{ 'anything-but': operand }] } });
+    // THEN
+    expect(parsed.orAsFieldName).toBe(true);
   });
 
   test('reserved keywords are ordinary field names outside $or', () => {

@@ -2,7 +2,8 @@
  * The examples of the Amazon SNS Developer Guide, restated as facts: a filter
  * policy, a message, and the verdict the guide gives. Attributes are written as
  * SNS delivers them (`{ Type, Value }`). The page of each fact is named so it
- * can be checked again when the guide changes.
+ * can be checked again when the guide changes; the pages are under
+ * https://docs.aws.amazon.com/sns/latest/dg/ (e.g. attribute-key-matching.html).
  */
 import { SnsFilterPolicyMatcher, SnsFilterPolicyScope } from '../../src/routing';
 
@@ -125,10 +126,27 @@ const FACTS: Fact[] = [
   ]),
   ...facts('string-value-matching#anything-but: combined with "exists": false', ATTRIBUTES,
     { customer_interests: [{ 'anything-but': ['rugby', 'tennis'] }, { exists: false }] }, [
-      [{}, true],
+      [{ store: str('example_corp') }, true],
       [{ customer_interests: str('baseball') }, true],
       [{ customer_interests: str('rugby') }, false],
     ]),
+  // https://docs.aws.amazon.com/sns/latest/dg/attribute-key-matching.html: '"exists": false only matches if at least
+  // one attribute is present. An empty set of attributes results in the filter not matching.'
+  ...facts('attribute-key-matching: exists false needs at least one attribute', ATTRIBUTES, { store: [{ exists: false }] }, [
+    [{}, false],
+  ]),
+  ...facts('attribute-key-matching + string-value-matching#anything-but: no attribute at all', ATTRIBUTES,
+    { customer_interests: [{ 'anything-but': ['rugby', 'tennis'] }, { exists: false }] }, [
+      [{}, false],
+    ]),
+  // https://docs.aws.amazon.com/sns/latest/dg/attribute-key-matching.html: for "exists": true, "the key must have a
+  // non-null and non-empty value".
+  ...facts('attribute-key-matching: exists true needs a non-null, non-empty value (message body)', BODY, { store: [{ exists: true }] }, [
+    [{ store: null }, false],
+    [{ store: '' }, false],
+    [{ store: [] }, false],
+    [{ store: 'fans' }, true],
+  ]),
   ...facts('subscription-filter-policies: every policy key must be present', ATTRIBUTES, { customer_interests: [{ 'anything-but': ['rugby'] }] }, [
     [{}, false],
   ]),

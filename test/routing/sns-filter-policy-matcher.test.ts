@@ -1,8 +1,10 @@
 import { Lazy } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
-import { SnsFilterPolicyMatcher, SnsFilterPolicyScope, SnsMessageAttributes } from '../../src/routing';
+import { SnsFilterPolicyMatcher, SnsFilterPolicyScope, SnsMessage, SnsMessageAttributes } from '../../src/routing';
+import { InvalidMessageError } from '../../src/routing/compile-filter-policy';
 import { FilterPolicyError } from '../../src/routing/sns-filter-policy';
+import { SNS_SETTLED_SEMANTICS, SnsSettledExample } from '../differential/deviations';
 import { snsBodyPairArb } from '../differential/generators';
 
 const ATTRIBUTES = SnsFilterPolicyScope.MESSAGE_ATTRIBUTES;
@@ -166,6 +168,107 @@ describe('message body', () => {
     expect(matcher.scope).toBe(BODY);
     expect(matcher.matchesMessage({ body: { a: 'xyz' } })).toBe(true);
     expect(matcher.explainMessage({ body: { a: 'xy' } })).toEqual({ matched: false, reasons: ['a: "xy" does not end with "z"'] });
+  });
+});
+
+/*
+ * The settled questions of SNS semantics (presence of a key, messages without
+ * attributes, empty values). Each question lists its sources in
+ * test/differential/deviations.ts (SNS_SETTLED_SEMANTICS): answers recorded
+ * against AWS in localstack/localstack tests/aws/services/sns/*.snapshot.json,
+ * the SNS Developer Guide pages "Key matching"
+ * (https://docs.aws.amazon.com/sns/latest/dg/attribute-key-matching.html) and
+ * "String value matching"
+ * (https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html), and
+ * event-ruler where the guide is silent.
+ */
+describe('settled SNS semantics', () => {
+  const cases = SNS_SETTLED_SEMANTICS.flatMap((q) => q.examples.map(
+    (example) => [q.id, JSON.stringify(example.policy), JSON.stringify(example.message), example.verdict, example] as const,
+  ));
+
+  function judge(example: SnsSettledExample): SnsSettledExample['verdict'] {
+    const scope = example.scope === 'MessageBody' ? BODY : ATTRIBUTES;
+    const message = scope === BODY ? { body: example.message } : { attributes: example.message as any };
+    try {
+      const matched = SnsFilterPolicyMatcher.matchesJson(example.policy, scope, message);
+      expect(SnsFilterPolicyMatcher.explainJson(example.policy, scope, message).matched).toBe(matched);
+      return matched ? 'delivered' : 'not delivered';
+    } catch (e) {
+      if (e instanceof InvalidMessageError) {
+        return 'message refused';
+      }
+      throw e;
+    }
+  }
+
+  test.each(cases)('%s: policy %s, message %s -> %s', (_id, _policy, _message, verdict, example) => {
+    // GIVEN a policy and a message whose fate the sources settle
+    // WHEN the evaluator judges it
+    // THEN it gives SNS's verdict, and explain agrees with matches
+    expect(judge(example)).toBe(verdict);
+  });
+
+  test('every settled question has a source, an answer and examples of both verdicts overall', () => {
+    for (const q of SNS_SETTLED_SEMANTICS) {
+      expect(q.sources.length).toBeGreaterThan(0);
+      expect(q.answer.length).toBeGreaterThan(0);
+      expect(q.examples.length).toBeGreaterThan(0);
+    }
+    const verdicts = new Set(cases.map((c) => c[3]));
+    expect([...verdicts].sort()).toEqual(['delivered', 'message refused', 'not delivered']);
+  });
+
+  test('explains why "exists": true refuses null and "" (Key matching: "a non-null and non-empty value")', () => {
+    // GIVEN "exists": true and a body whose property is null, then ""
+    const policy = { store: [{ exists: true }] };
+
+    // WHEN it is explained, THEN the value is named
+    expect(SnsFilterPolicyMatcher.explainJson(policy, BODY, { body: { store: null } }).reasons).toEqual(['store: null does not match exists']);
+    expect(SnsFilterPolicyMatcher.explainJson(policy, BODY, { body: { store: '' } }).reasons).toEqual(['store: "" does not match exists']);
+  });
+
+  test('explains that no attribute-scope policy matches a message without attributes (Key matching: "An empty set of attributes results in the filter not matching")', () => {
+    // GIVEN a policy satisfied by absence alone
+    const policy = { store: [{ exists: false }] };
+
+    // WHEN a message without attributes is explained, in every way it can be given
+    const messages: SnsMessage[] = [{}, { attributes: {} }, { attributes: { store: undefined as any } }];
+    for (const message of messages) {
+      const explanation = SnsFilterPolicyMatcher.explainJson(policy, ATTRIBUTES, message);
+
+      // THEN it does not match, and the reason says why
+      expect(explanation).toEqual({
+        matched: false,
+        reasons: ['message attributes: none, and SNS matches no attribute-scope filter policy against a message without attributes (not even "exists": false)'],
+      });
+      expect(SnsFilterPolicyMatcher.matchesJson(policy, ATTRIBUTES, message)).toBe(false);
+    }
+  });
+
+  test('a message without attributes still reports the missing keys when the policy needs values', () => {
+    // GIVEN a policy needing a value, and a message without attributes
+    // WHEN it is explained, THEN the missing attribute is named as before
+    expect(SnsFilterPolicyMatcher.explainJson({ price: [{ numeric: ['>', 0] }] }, ATTRIBUTES, {}).reasons).toEqual(['price: attribute missing']);
+  });
+
+  test('with no filter policy, or an empty one, a message without attributes is still delivered', () => {
+    // GIVEN no policy and the empty policy {}, which have no condition at all
+    // WHEN / THEN every message is delivered
+    expect(SnsFilterPolicyMatcher.matches({}, {})).toBe(true);
+    expect(SnsFilterPolicyMatcher.matchesJson({}, ATTRIBUTES, {})).toBe(true);
+  });
+
+  test('refuses a String attribute holding an empty string, as SNS refuses the message (test_sns.snapshot.json, missing_string_attr)', () => {
+    // GIVEN a String attribute with an empty value, which SNS's Publish refuses (recorded against AWS in
+    // localstack/localstack tests/aws/services/sns/test_sns.snapshot.json, test_empty_or_wrong_message_attributes)
+    const attributes = { attr1: { dataType: 'String', stringValue: '' } };
+
+    // WHEN it is evaluated, THEN it is refused with SNS's reason
+    expect(() => SnsFilterPolicyMatcher.matchesJson({ attr1: [''] }, ATTRIBUTES, { attributes })).toThrow(
+      'message attribute "attr1" of type String must not be empty: SNS refuses the message ("must contain non-empty message attribute value")',
+    );
+    expect(() => SnsFilterPolicyMatcher.matchesJson({ attr1: [''] }, ATTRIBUTES, { attributes: { attr1: SnsMessageAttributes.ofString('') } })).toThrow(InvalidMessageError);
   });
 });
 
