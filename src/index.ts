@@ -4,3 +4,4 @@ export * from './kinesis-cqrs-pipeline';
 export * from './filtered-subscription';
 export * from './fanout-topic';
 export * from './routing';
+export * from './core/async-invoke-options';

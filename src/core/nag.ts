@@ -43,6 +43,12 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'This queue is itself the on-failure destination of a Kinesis event source mapping (and of records the projector cannot parse); nothing consumes it automatically, so a dead-letter queue for it would never receive anything. It is alarmed on its depth instead.',
   },
+  /** The on-failure destination of a function's asynchronous invocations. */
+  asyncFailureQueue: {
+    ids: ['Serverless-SQSRedrivePolicy', 'AwsSolutions-SQS3'],
+    reason:
+      'This queue is itself the on-failure destination of a Lambda function\'s asynchronous invocations: it keeps the events Lambda gave up on for someone to inspect and replay, and nothing consumes it automatically, so a dead-letter queue for it would never receive anything. It is alarmed on its depth instead.',
+  },
   /** The library's Kinesis projector, invoked only by its event source mapping. */
   streamProjectorFunction: {
     ids: [
@@ -83,6 +89,12 @@ export const ACKNOWLEDGEMENTS = {
     ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
     reason:
       'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s SQS send grant for a queue encrypted with the customer-managed key that was given; the statement names that one key as its resource.',
+  },
+  /** KMS permissions granted by aws-cdk-lib for publishing to a topic encrypted with a customer-managed key. */
+  kmsTopicPublishPermissions: {
+    ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]'],
+    reason:
+      'The wildcard is in an action name only (the kms:GenerateDataKey* family), granted by aws-cdk-lib\'s topic publish grant to the role EventBridge delivers with, for a topic encrypted with a customer-managed key; the statement names that one key as its resource.',
   },
   /** A Kinesis stream encrypted with the customer-managed key the user gave. */
   streamCustomerManagedKey: {

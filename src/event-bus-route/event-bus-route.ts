@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { bindRouteTarget, EventsRole } from './bind-route-target';
 import { RouteTarget } from './route-target';
 import { resolveRouteSettings, RouteSettings } from './validate-event-bus-route-props';
-import { queueNotEmptyAlarm, wireAlarmAction } from '../core/alarms';
+import { queueNotEmptyAlarm, thresholdAlarm } from '../core/alarms';
+import { AsyncFailurePath } from '../core/async-invoke';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
 import { EventPatternMatcher } from '../routing/event-pattern-matcher';
@@ -223,6 +225,13 @@ export class EventBusRoute extends Construct {
   public readonly rule: events.Rule;
 
   /**
+   * The rule's name, as EventBridge and CloudWatch know it (the `RuleName`
+   * of its metrics). Unlike `rule.ruleName`, which is CloudFormation's `Ref`
+   * of the rule and reads `busName|ruleName` for a rule on a custom bus.
+   */
+  public readonly ruleName: string;
+
+  /**
    * The route's dead-letter queue: created, or the one given in props.
    * Undefined only when every target brings its own.
    */
@@ -236,6 +245,12 @@ export class EventBusRoute extends Construct {
 
   /** The archive, when one was asked for. */
   public readonly archive?: events.Archive;
+
+  /**
+   * The on-failure destination queues of the Lambda function targets (one
+   * per function, shared with any other route or subscription invoking it).
+   */
+  public readonly asyncFailureQueues: sqs.IQueue[];
 
   /** The role EventBridge assumes for event bus and state machine targets, when there is one. */
   public readonly eventsRole?: iam.IRole;
@@ -252,7 +267,7 @@ export class EventBusRoute extends Construct {
   /** The alarm on `InvocationsFailedToBeSentToDlq`, unless switched off. */
   public readonly invocationsFailedToBeSentToDlqAlarm?: cloudwatch.Alarm;
 
-  /** Every alarm of this route (not those of the queues it creates). */
+  /** Every alarm of this route: those of its dead-letter queues, rule metrics and on-failure queues (not those of the queues it creates). */
   public readonly alarms: cloudwatch.IAlarm[];
 
   /** Whether the bus is the account's default bus (its metrics have no EventBusName dimension). */
@@ -279,6 +294,7 @@ export class EventBusRoute extends Construct {
       description: props.description,
       enabled: props.enabled,
     });
+    this.ruleName = bareRuleName(this.rule, props.ruleName, this.onDefaultBus);
 
     const usesRouteDlq = props.targets.some((t) => t._spec.delivery.deadLetterQueue === undefined);
     this.deadLetterQueue = usesRouteDlq ? (props.deadLetterQueue ?? this.createDeadLetterQueue(settings, props)) : props.deadLetterQueue;
@@ -294,6 +310,7 @@ export class EventBusRoute extends Construct {
     };
     const queues: QueueWithDlq[] = [];
     const deadLetterQueues: sqs.IQueue[] = [];
+    const asyncFailures: AsyncFailurePath[] = [];
     props.targets.forEach((target) => {
       const spec = target._spec;
       const deadLetterQueue = spec.delivery.deadLetterQueue ?? this.deadLetterQueue!;
@@ -313,14 +330,19 @@ export class EventBusRoute extends Construct {
           deadLetterQueue,
         },
         getEventsRole,
+        props.alarmAction,
       );
       if (bound.createdQueue) {
         queues.push(bound.createdQueue);
+      }
+      if (bound.asyncFailure && !asyncFailures.some((f) => f.queue === bound.asyncFailure!.queue)) {
+        asyncFailures.push(bound.asyncFailure);
       }
       this.rule.addTarget(bound.ruleTarget);
     });
     this.queues = queues;
     this.deadLetterQueues = deadLetterQueues;
+    this.asyncFailureQueues = asyncFailures.map((f) => f.queue);
     this.eventsRole = (eventsRole as EventsRole | undefined)?.role;
 
     if (props.archive) {
@@ -338,7 +360,7 @@ export class EventBusRoute extends Construct {
 
     this.allowPutEvents(props);
 
-    const alarms: cloudwatch.Alarm[] = [];
+    const alarms: cloudwatch.Alarm[] = asyncFailures.flatMap((f) => (f.alarm ? [f.alarm] : []));
     this.deadLetterQueueAlarms = [];
     if (props.deadLetterQueueAlarm ?? true) {
       deadLetterQueues.forEach((queue, i) => {
@@ -435,8 +457,8 @@ export class EventBusRoute extends Construct {
    */
   private ruleMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     const dimensionsMap: { [name: string]: string } = this.onDefaultBus
-      ? { RuleName: this.rule.ruleName }
-      : { EventBusName: this.eventBus.eventBusName, RuleName: this.rule.ruleName };
+      ? { RuleName: this.ruleName }
+      : { EventBusName: this.eventBus.eventBusName, RuleName: this.ruleName };
     return new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName,
@@ -449,15 +471,7 @@ export class EventBusRoute extends Construct {
 
   /** An alarm on a count that should stay at 0; EventBridge reports these metrics only when they are not 0. */
   private countAlarm(id: string, metric: cloudwatch.Metric, description: string, action?: cloudwatch.IAlarmAction): cloudwatch.Alarm {
-    const alarm = metric.createAlarm(this, id, {
-      alarmDescription: description,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    wireAlarmAction(alarm, action);
-    return alarm;
+    return thresholdAlarm(this, id, metric, 0, description, action);
   }
 
   private createDeadLetterQueue(settings: RouteSettings, props: EventBusRouteProps): sqs.Queue {
@@ -496,22 +510,21 @@ export class EventBusRoute extends Construct {
   }
 
   /**
-   * The role EventBridge assumes for event bus and state machine targets.
-   * Its permissions are on a customer-managed policy; aws-events-targets gets
-   * the role without policy updates, so that it adds no inline policy.
+   * The role EventBridge assumes to deliver to topic, event bus and state
+   * machine targets. Every permission granted to it lands in its
+   * customer-managed policy (no inline policy). Its trust policy is scoped to
+   * this account by `aws:SourceAccount`: `aws:SourceArn` would name the rule,
+   * which names the role (a dependency cycle).
    */
   private createEventsRole(): EventsRole {
-    const role = new iam.Role(this, 'EventsRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-      description: `Assumed by EventBridge to deliver the events of ${this.node.path}`,
-    });
-    const policy = new iam.ManagedPolicy(this, 'EventsRolePolicy', {
-      description: `Lets EventBridge deliver the events of ${this.node.path} to its targets`,
-      roles: [role],
-    });
-    return { role: role.withoutPolicyUpdates(), policy };
+    const role = new ManagedPolicyRole(
+      this,
+      'EventsRole',
+      'EventsRolePolicy',
+      new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      `Assumed by EventBridge to deliver the events of ${this.node.path}`,
+    );
+    return { role, policy: role.policy };
   }
 
   private allowPutEvents(props: EventBusRouteProps): void {
@@ -556,4 +569,23 @@ export class EventBusRoute extends Construct {
  */
 function statementJson(statement: iam.PolicyStatement): iam.PolicyStatement {
   return statement.toJSON() as iam.PolicyStatement;
+}
+
+/**
+ * The bare name of `rule`. CloudFormation's `Ref` of an `AWS::Events::Rule`
+ * is the rule's name on the default bus but `busName|ruleName` on a custom bus
+ * (cloudformation-coverage-roadmap issue 1131), while EventBridge publishes
+ * its metrics under the bare name. A name given in props is used as it is;
+ * otherwise the `Ref` is joined to itself with `|` and its second part taken:
+ * `bus|rule|bus|rule` and `rule|rule` both give `rule`, so the expression holds
+ * whichever bus the rule is on, even a bus known only at deploy time.
+ */
+function bareRuleName(rule: events.Rule, ruleName: string | undefined, onDefaultBus: boolean): string {
+  if (ruleName !== undefined && !Token.isUnresolved(ruleName)) {
+    return ruleName;
+  }
+  if (onDefaultBus) {
+    return rule.ruleName;
+  }
+  return Fn.select(1, Fn.split('|', Fn.join('|', [rule.ruleName, rule.ruleName])));
 }

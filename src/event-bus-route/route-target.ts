@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { RouteTargetSpec } from './bind-route-target';
+import { AsyncInvokeOptions } from '../core/async-invoke-options';
 import { QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 
 /**
@@ -49,6 +50,21 @@ export interface RouteTargetOptions extends RouteTargetDeliveryOptions {
    * @default - the matched event, unchanged
    */
   readonly input?: events.RuleTargetInput;
+}
+
+/**
+ * Options of a Lambda function target.
+ */
+export interface LambdaTargetOptions extends RouteTargetOptions {
+  /**
+   * How the function, invoked asynchronously by EventBridge, keeps the events
+   * it fails on. An event EventBridge delivered is retried by Lambda, then
+   * dropped unless the function has an on-failure destination: by default
+   * the route gives it one, an alarmed SQS queue.
+   *
+   * @default - an on-failure destination queue, 2 retries, events kept for up to 6 hours
+   */
+  readonly asyncInvoke?: AsyncInvokeOptions;
 }
 
 /**
@@ -130,9 +146,20 @@ export class RouteTarget {
     });
   }
 
-  /** A Lambda function, invoked asynchronously. */
-  public static lambdaFunction(fn: lambda.IFunction, options: RouteTargetOptions = {}): RouteTarget {
-    return new RouteTarget({ kind: RouteTargetKind.LAMBDA_FUNCTION, delivery: options, input: options.input, fn });
+  /**
+   * A Lambda function, invoked asynchronously. Unless it has a failure path
+   * of its own (an asynchronous invocation configuration or a dead-letter
+   * queue), the function gets an on-failure destination queue, alarmed, so
+   * that an event Lambda gives up on is kept (see `asyncInvoke`).
+   */
+  public static lambdaFunction(fn: lambda.IFunction, options: LambdaTargetOptions = {}): RouteTarget {
+    return new RouteTarget({
+      kind: RouteTargetKind.LAMBDA_FUNCTION,
+      delivery: options,
+      input: options.input,
+      fn,
+      asyncInvoke: options.asyncInvoke ?? {},
+    });
   }
 
   /**

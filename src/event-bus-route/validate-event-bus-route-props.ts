@@ -3,6 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventBusRouteProps } from './event-bus-route';
 import { RouteTargetKind } from './route-target';
+import { validateAsyncInvokeOptions } from '../core/async-invoke';
 import { describe, durationSeconds, PropsValidator } from '../core/validation';
 import {
   EVENT_ENVELOPE_FIELDS,
@@ -180,6 +181,9 @@ function validateTargets(v: PropsValidator, props: EventBusRouteProps): void {
     }
     if (spec.kind === RouteTargetKind.QUEUE) {
       validateNotAwsManagedKey(v, `${at} (queue)`, spec.queue!);
+    }
+    if (spec.kind === RouteTargetKind.LAMBDA_FUNCTION) {
+      validateAsyncInvokeOptions(v, `${at}.asyncInvoke`, spec.asyncInvoke);
     }
     const fifo =
       spec.kind === RouteTargetKind.QUEUE

@@ -1,3 +1,4 @@
+import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,11 +7,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TopicEncryption } from './topic-encryption';
 import {
-  AWS_MANAGED_SNS_KEY,
   resolveFanoutTopicSettings,
   servicesUnableToUseTopicKey,
   validateSubscriberId,
 } from './validate-fanout-topic-props';
+import { AWS_MANAGED_SNS_KEY, CLOUDWATCH_PRINCIPAL, cloudWatchPublishStatement } from '../core/alarm-topic';
+import { bounded, DESCRIPTION_LIMITS } from '../core/names';
 import { PropsValidator } from '../core/validation';
 import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
 import { subscriptionDeadLetterQueueOf } from '../filtered-subscription/subscription-dead-letter-queue';
@@ -83,7 +85,9 @@ export interface FanoutTopicProps {
    * use the AWS-managed SNS key, so setting this switches to a
    * customer-managed key whose policy lets exactly these services use it.
    * Their permission to publish is granted where you wire them (the
-   * aws-cdk-lib integration does it, or `grantPublish`).
+   * aws-cdk-lib integration does it, or `grantPublish`), except for
+   * `cloudwatch.amazonaws.com`, whose alarm actions grant nothing: the topic
+   * policy gets a statement letting the account's alarms publish.
    *
    * @default - no service publishes to the topic
    */
@@ -167,16 +171,17 @@ export class FanoutTopic extends Construct {
       this.encryptionKey =
         props.encryptionKey ??
         new kms.Key(this, 'Key', {
-          description: `Encrypts the messages of the topic ${this.node.path}`,
+          description: bounded(`Encrypts the messages of the topic ${this.node.path}`, DESCRIPTION_LIMITS.kmsKey),
           enableKeyRotation: true,
         });
-      for (const service of props.servicePublishers ?? []) {
+      for (const service of new Set(props.servicePublishers ?? [])) {
         this.encryptionKey.addToResourcePolicy(
           new iam.PolicyStatement({
             sid: `AllowPublishingBy${service.split('.')[0]}`,
             principals: [new iam.ServicePrincipal(service)],
             actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             resources: ['*'],
+            conditions: servicePublisherKeyConditions(service),
           }),
         );
       }
@@ -191,6 +196,11 @@ export class FanoutTopic extends Construct {
     });
     if (settings.encryption === TopicEncryption.AWS_MANAGED) {
       (this.topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = AWS_MANAGED_SNS_KEY;
+    }
+    if ((props.servicePublishers ?? []).includes(CLOUDWATCH_PRINCIPAL)) {
+      // The topic's own policy (TLS only) replaces SNS's default one, which let
+      // the account's alarms publish; aws-cdk-lib's SnsAction adds no statement.
+      this.topic.addToResourcePolicy(cloudWatchPublishStatement(this.topic));
     }
 
     const deadLetter = subscriptionDeadLetterQueueOf(
@@ -210,12 +220,9 @@ export class FanoutTopic extends Construct {
       this.addExistingQueueSubscriber(subscriberId, queue, filterOptions);
     }
 
-    const mayCheckKey = settings.encryption === TopicEncryption.AWS_MANAGED || props.encryptionKey === undefined;
-    if (mayCheckKey) {
-      this.node.addValidation({
-        validate: () => servicesUnableToUseTopicKey(this.topic, settings.encryption, props.servicePublishers ?? []),
-      });
-    }
+    this.node.addValidation({
+      validate: () => servicesUnableToUseTopicKey(this.topic, settings.encryption, props.servicePublishers ?? []),
+    });
   }
 
   /**
@@ -302,4 +309,18 @@ export class FanoutTopic extends Construct {
     validateSubscriberId(v, id, this.node.tryFindChild(id) !== undefined);
     v.throwIfInvalid();
   }
+}
+
+/**
+ * The conditions of a service publisher's key statement: this account, by
+ * `aws:SourceAccount` (the Amazon SNS Developer Guide asks for the source
+ * condition keys in the key policy of an encrypted topic; the publishing
+ * resources, such as alarms or buckets, are not known here, so the account is
+ * the scope). EventBridge is the documented exception: "Adding the
+ * aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is
+ * not supported for EventBridge-to-encrypted topics", so its statement has
+ * none (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+function servicePublisherKeyConditions(service: string): Record<string, unknown> | undefined {
+  return service === 'events.amazonaws.com' ? undefined : { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
 }

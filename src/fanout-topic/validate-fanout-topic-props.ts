@@ -1,13 +1,13 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FanoutTopicProps } from './fanout-topic';
 import { TopicEncryption } from './topic-encryption';
+import { AWS_MANAGED_SNS_KEY, keyPolicyAllows } from '../core/alarm-topic';
 import { PropsValidator } from '../core/validation';
 import { validateSubscriptionDeadLetterQueue } from '../filtered-subscription/validate-filtered-subscription-props';
 
-/** The AWS-managed SNS key: no monthly fee, usable by publishers in the account but not by AWS services. */
-export const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
 
 /** Construct ids of a FanoutTopic's own children, which a subscriber id cannot take. */
 const RESERVED_IDS = ['Resource', 'Key', 'SubscriptionDeadLetterQueue', 'SubscriptionDeadLetterQueueAlarm'];
@@ -93,9 +93,12 @@ export function validateSubscriberId(v: PropsValidator, id: string, taken: boole
 
 /**
  * The AWS services allowed to publish by the topic policy that cannot use the
- * topic's key: with the AWS-managed key, every service; with a key this
- * construct created, those missing from `servicePublishers`. Their messages
- * would be refused at run time, so synth fails instead.
+ * topic's key, judged on the policies the app synthesizes (whoever wrote the
+ * statements: `servicePublishers`, `grantPublish`, an aws-cdk-lib
+ * integration): with the AWS-managed key, every such service; with a key of
+ * this app, those its key policy does not let use it (kms:Decrypt and
+ * kms:GenerateDataKey). Their messages would be refused at run time, so synth
+ * fails instead. A key imported from elsewhere cannot be judged here.
  */
 export function servicesUnableToUseTopicKey(topic: sns.Topic, encryption: TopicEncryption, servicePublishers: readonly string[]): string[] {
   const policy = topic.node.tryFindChild('Policy');
@@ -105,10 +108,20 @@ export function servicesUnableToUseTopicKey(topic: sns.Topic, encryption: TopicE
   const document = Stack.of(topic).resolve(policy.document.toJSON()) as {
     Statement?: { Effect?: string; Principal?: { Service?: string | string[] } }[];
   };
-  const services = (document.Statement ?? [])
+  const services = [...new Set((document.Statement ?? [])
     .filter((s) => s.Effect === 'Allow')
-    .flatMap((s) => ([] as string[]).concat(s.Principal?.Service ?? []));
-  const blocked = [...new Set(services)].filter((service) => encryption === TopicEncryption.AWS_MANAGED || !servicePublishers.includes(service));
+    .flatMap((s) => ([] as string[]).concat(s.Principal?.Service ?? [])))];
+  let blocked: string[];
+  if (encryption === TopicEncryption.AWS_MANAGED) {
+    blocked = services;
+  } else {
+    const cfnKey = topic.masterKey?.node.defaultChild;
+    if (!(cfnKey instanceof kms.CfnKey)) {
+      return [];
+    }
+    const keyPolicy = Stack.of(cfnKey).resolve(cfnKey.keyPolicy);
+    blocked = services.filter((service) => !keyPolicyAllows(keyPolicy, service, ['kms:Decrypt', 'kms:GenerateDataKey']));
+  }
   if (blocked.length === 0) {
     return [];
   }

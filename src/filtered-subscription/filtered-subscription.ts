@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { Annotations, Names, Resource, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
 import { allowTopicToUseQueueKey, SNS_PRINCIPAL, subscriptionDeadLetterQueueOf } from './subscription-dead-letter-queue';
 import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
+import { ensureAsyncFailurePath } from '../core/async-invoke';
+import { AsyncInvokeOptions } from '../core/async-invoke-options';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import { MatchExplanation } from '../routing/match-explanation';
 import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns-filter-policy-matcher';
@@ -76,6 +78,16 @@ export interface FilteredSubscriptionProps extends SubscriptionFilterOptions {
   readonly lambdaFunction?: lambda.IFunction;
 
   /**
+   * How a `lambdaFunction` endpoint, invoked asynchronously by SNS, keeps the
+   * messages it fails on. SNS hands a message to Lambda once; Lambda retries
+   * it, then drops it unless the function has an on-failure destination: by
+   * default this construct gives it one, an alarmed SQS queue.
+   *
+   * @default - an on-failure destination queue, 2 retries, messages kept for up to 6 hours
+   */
+  readonly lambdaAsyncInvoke?: AsyncInvokeOptions;
+
+  /**
    * Options of the QueueWithDlq this construct creates when neither `queue`
    * nor `lambdaFunction` is given.
    *
@@ -136,6 +148,13 @@ export class FilteredSubscription extends Construct {
   /** The endpoint function, for a Lambda endpoint. */
   public readonly lambdaFunction?: lambda.IFunction;
 
+  /**
+   * The on-failure destination queue of a Lambda endpoint: the events Lambda
+   * gave up on. Undefined for a queue endpoint, when switched off, or when
+   * the function has a failure path of its own.
+   */
+  public readonly asyncFailureQueue?: sqs.IQueue;
+
   /** The queue that keeps the messages SNS could not deliver: created, or the one given in props. */
   public readonly subscriptionDeadLetterQueue: sqs.IQueue;
 
@@ -159,6 +178,11 @@ export class FilteredSubscription extends Construct {
     if (props.lambdaFunction) {
       this.lambdaFunction = props.lambdaFunction;
       endpointDependency = allowTopicToInvoke(props.lambdaFunction, props.topic);
+      const failure = ensureAsyncFailurePath(props.lambdaFunction, this.node.path, props.lambdaAsyncInvoke, props.alarmAction);
+      this.asyncFailureQueue = failure?.queue;
+      if (failure?.alarm) {
+        alarms.push(failure.alarm);
+      }
     } else {
       if (props.queue) {
         this.queue = props.queue;
@@ -171,7 +195,7 @@ export class FilteredSubscription extends Construct {
         this.queue = this.queueWithDlq.queue;
         alarms.push(...this.queueWithDlq.alarms);
       }
-      endpointDependency = allowTopicToSend(this.queue, props.topic);
+      endpointDependency = allowTopicToSend(this, this.queue, props.topic);
     }
 
     const deadLetter = subscriptionDeadLetterQueueOf(
@@ -185,9 +209,15 @@ export class FilteredSubscription extends Construct {
     if (deadLetter.alarm) {
       alarms.push(deadLetter.alarm);
     }
-    allowTopicToUseQueueKey(this.subscriptionDeadLetterQueue, props.topic);
+    allowTopicToUseQueueKey(this, this.subscriptionDeadLetterQueue, props.topic, 'subscription dead-letter queue');
 
-    this.subscription = new sns.Subscription(this, 'Resource', {
+    // An endpoint of another stack holds the subscription, as aws-cdk-lib's SqsSubscription and
+    // LambdaSubscription do: its policy names the topic, so its stack already depends on the
+    // topic's, and a subscription here naming the endpoint would make the two stacks depend on
+    // each other.
+    const endpoint: Construct = props.lambdaFunction ?? this.queue!;
+    const endpointElsewhere = Resource.isOwnedResource(endpoint) && Stack.of(endpoint) !== Stack.of(this);
+    this.subscription = new sns.Subscription(endpointElsewhere ? endpoint : this, endpointElsewhere ? Names.uniqueId(this) : 'Resource', {
       topic: props.topic,
       protocol: props.lambdaFunction ? sns.SubscriptionProtocol.LAMBDA : sns.SubscriptionProtocol.SQS,
       endpoint: props.lambdaFunction ? props.lambdaFunction.functionArn : this.queue!.queueArn,
@@ -226,9 +256,13 @@ export class FilteredSubscription extends Construct {
 /**
  * Lets exactly `topic` send to `queue` (queue policy and, for a
  * customer-managed key, key policy), as aws-cdk-lib's SqsSubscription does but
- * with the key statement always scoped by `aws:SourceArn`.
+ * with the key statement always scoped by `aws:SourceArn`. A queue this app
+ * cannot change (imported) gets a warning saying what its owner must add: SNS
+ * needs the queue policy to deliver (Amazon SNS Developer Guide, "Fanout to
+ * Amazon SQS queues": "Give permission to the Amazon SNS topic to send
+ * messages to the Amazon SQS queue", https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html).
  */
-function allowTopicToSend(queue: sqs.IQueue, topic: sns.ITopic): IDependable | undefined {
+function allowTopicToSend(scope: Construct, queue: sqs.IQueue, topic: sns.ITopic): IDependable | undefined {
   const result = queue.addToResourcePolicy(
     new iam.PolicyStatement({
       resources: [queue.queueArn],
@@ -237,7 +271,15 @@ function allowTopicToSend(queue: sqs.IQueue, topic: sns.ITopic): IDependable | u
       conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
     }),
   );
-  allowTopicToUseQueueKey(queue, topic);
+  if (!result.statementAdded) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:importedSubscriberQueue',
+      `The queue ${queue.node.path} is not a queue of this app, so its queue policy cannot be changed here: its owner must let sns.amazonaws.com ` +
+        'send to it (sqs:SendMessage, with the condition aws:SourceArn = the topic\'s ARN) and, if it is encrypted with a customer-managed key, ' +
+        'use that key (kms:Decrypt and kms:GenerateDataKey). Until then every message goes to the subscription dead-letter queue.',
+    );
+  }
+  allowTopicToUseQueueKey(scope, queue, topic, 'subscriber queue');
   return result.policyDependable;
 }
 

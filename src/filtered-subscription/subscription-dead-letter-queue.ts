@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -64,10 +64,17 @@ export const SNS_PRINCIPAL = new iam.ServicePrincipal('sns.amazonaws.com');
 /**
  * Lets `topic` (and only it, by `aws:SourceArn`) use the customer-managed key
  * of a queue it delivers to. aws-cdk-lib's SqsSubscription scopes this
- * statement only behind a feature flag, so the library writes it itself.
+ * statement only behind a feature flag, so the library writes it itself. A
+ * key this app cannot change (imported) gets a warning on `scope` saying what
+ * its owner must add: without it SNS cannot deliver, and every message goes
+ * to the subscription dead-letter queue (or is lost, for that queue itself).
  */
-export function allowTopicToUseQueueKey(queue: sqs.IQueue, topic: sns.ITopic): void {
-  queue.encryptionMasterKey?.addToResourcePolicy(
+export function allowTopicToUseQueueKey(scope: Construct, queue: sqs.IQueue, topic: sns.ITopic, role: string): void {
+  const key = queue.encryptionMasterKey;
+  if (!key) {
+    return;
+  }
+  const added = key.addToResourcePolicy(
     new iam.PolicyStatement({
       resources: ['*'],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -75,6 +82,13 @@ export function allowTopicToUseQueueKey(queue: sqs.IQueue, topic: sns.ITopic): v
       conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
     }),
   );
+  if (!added.statementAdded) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:importedQueueKey',
+      `The key of the ${role} (${key.node.path}) is not a key of this app, so its policy cannot be changed here: its owner must let ` +
+        'sns.amazonaws.com use it (kms:Decrypt and kms:GenerateDataKey, with the condition aws:SourceArn = the topic\'s ARN), or SNS cannot deliver to the queue.',
+    );
+  }
 }
 
 /** Whether the queue's FIFO-ness can be trusted at synth (a queue of this app, or an imported one with a known ARN). */

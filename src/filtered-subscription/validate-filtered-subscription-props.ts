@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { validateFilterPolicy } from './filter-policy';
 import type { FilteredSubscriptionProps } from './filtered-subscription';
 import { fifoKnown, foreignTopicRegion, SubscriptionDeadLetterQueueProps } from './subscription-dead-letter-queue';
+import { validateAsyncInvokeOptions } from '../core/async-invoke';
 import { PropsValidator } from '../core/validation';
 
 /** The props of a FilteredSubscription with every default applied. */
@@ -53,7 +54,12 @@ function validateEndpoint(v: PropsValidator, props: FilteredSubscriptionProps, f
       props.rawMessageDelivery === true,
       'rawMessageDelivery applies to SQS endpoints only: SNS always invokes a Lambda function with its JSON envelope',
     );
+    validateAsyncInvokeOptions(v, 'lambdaAsyncInvoke', props.lambdaAsyncInvoke);
   }
+  v.fail(
+    props.lambdaAsyncInvoke !== undefined && props.lambdaFunction === undefined,
+    'lambdaAsyncInvoke applies to a lambdaFunction endpoint only: SNS delivers to queues synchronously',
+  );
   if (props.queue) {
     checkQueue(v, 'queue', props.queue, fifo);
   }

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Projection, ProjectionOptions } from './projection';
 import { resolveStreamSettings, streamIteratorAgeThreshold } from './validate-kinesis-cqrs-pipeline-props';
-import { wireAlarmAction } from '../core/alarms';
+import { thresholdAlarm } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { describe } from '../core/validation';
 
@@ -136,18 +136,15 @@ export class KinesisCqrsPipeline extends Construct {
 
     if (props.streamIteratorAgeAlarm ?? true) {
       const threshold = streamIteratorAgeThreshold(this.retentionPeriod, props.iteratorAgeThreshold);
-      this.streamIteratorAgeAlarm = this.stream
-        .metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, 'StreamIteratorAgeAlarm', {
-          alarmDescription:
-            `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
-            `the stream keeps records for ${describe(this.retentionPeriod)}.`,
-          threshold: threshold.toMilliseconds(),
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
-      wireAlarmAction(this.streamIteratorAgeAlarm, props.alarmAction);
+      this.streamIteratorAgeAlarm = thresholdAlarm(
+        this,
+        'StreamIteratorAgeAlarm',
+        this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold.toMilliseconds(),
+        `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
+          `the stream keeps records for ${describe(this.retentionPeriod)}.`,
+        props.alarmAction,
+      );
     }
     this.alarms = [...(this.streamIteratorAgeAlarm ? [this.streamIteratorAgeAlarm] : []), ...this.projection.alarms];
   }

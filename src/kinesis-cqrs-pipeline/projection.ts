@@ -10,10 +10,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ProjectorFunction } from './projector-function';
-import { ProjectorRole } from './projector-role';
 import { PIPELINE_DEFAULTS, ProjectionSettings, resolveProjectionSettings, streamRetention } from './validate-kinesis-cqrs-pipeline-props';
-import { queueNotEmptyAlarm, wireAlarmAction } from '../core/alarms';
+import { queueNotEmptyAlarm, thresholdAlarm } from '../core/alarms';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { bounded, DESCRIPTION_LIMITS } from '../core/names';
 import { describe } from '../core/validation';
 
 /**
@@ -346,10 +347,10 @@ export class Projection extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     acknowledge(logGroup, ACKNOWLEDGEMENTS.projectorLogGroup);
-    const role = new ProjectorRole(this, 'ProjectorRole', 'ProjectorPolicy', `Runs the projector of ${this.node.path}`);
+    const role = new ManagedPolicyRole(this, 'ProjectorRole', 'ProjectorPolicy', new iam.ServicePrincipal('lambda.amazonaws.com'), `Runs the projector of ${this.node.path}`);
     logGroup.grantWrite(role);
     const fn = new ProjectorFunction(this, 'Projector', {
-      description: `Projects the events of the stream into the read model of ${this.node.path}`,
+      description: bounded(`Projects the events of the stream into the read model of ${this.node.path}`, DESCRIPTION_LIMITS.lambdaFunction),
       role,
       memorySize: props.projectorMemorySize ?? PIPELINE_DEFAULTS.projectorMemorySize,
       timeout: props.projectorTimeout ?? PIPELINE_DEFAULTS.projectorTimeout,
@@ -376,33 +377,26 @@ export class Projection extends Construct {
     const threshold = settings.iteratorAgeThreshold;
     // AWS/Lambda IteratorAge, by FunctionName: the age of the last record of each batch the
     // projector received, whether it reads through shared throughput or its own consumer.
-    const alarm = this.projector
-      .metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(this, 'IteratorAgeAlarm', {
-        alarmDescription:
-          `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
-          `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
-        threshold: threshold.toMilliseconds(),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    wireAlarmAction(alarm, props.alarmAction);
-    return alarm;
+    return thresholdAlarm(
+      this,
+      'IteratorAgeAlarm',
+      this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold.toMilliseconds(),
+      `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
+        `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
+      props.alarmAction,
+    );
   }
 
   private createProjectorErrorsAlarm(props: ProjectionProps): cloudwatch.Alarm {
-    const alarm = this.projector
-      .metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
-      .createAlarm(this, 'ProjectorErrorsAlarm', {
-        alarmDescription: `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    wireAlarmAction(alarm, props.alarmAction);
-    return alarm;
+    return thresholdAlarm(
+      this,
+      'ProjectorErrorsAlarm',
+      this.projector.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      0,
+      `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
+      props.alarmAction,
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { QueueSettings, resolveQueueSettings, sendersUnableToUseAwsManagedKey, validateAwsManagedKeyUse } from './validate-queue-with-dlq-props';
 import { oldestMessageAgeAlarm, queueNotEmptyAlarm } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { bounded, DESCRIPTION_LIMITS, nameWithSuffix } from '../core/names';
 
 /**
  * Options of the Lambda event source that feeds a queue's consumer.
@@ -364,7 +365,7 @@ export class QueueWithDlq extends Construct {
     return (
       props.encryptionMasterKey ??
       new kms.Key(this, 'Key', {
-        description: `Encrypts the messages of ${this.node.path} and its dead-letter queue`,
+        description: bounded(`Encrypts the messages of ${this.node.path} and its dead-letter queue`, DESCRIPTION_LIMITS.kmsKey),
         enableKeyRotation: true,
       })
     );
@@ -407,13 +408,16 @@ function generatedQueueName(scope: Construct, fifo: boolean): string {
   return Names.uniqueResourceName(scope, { maxLength: 80 - suffix.length, separator: '-' }) + suffix;
 }
 
-/** `orders` → `orders-dlq`, `orders.fifo` → `orders-dlq.fifo`; no name → generated. */
+/**
+ * `orders` → `orders-dlq`, `orders.fifo` → `orders-dlq.fifo`; no name → generated.
+ * A name too long for the suffix is cut and made unique by a hash of the whole name.
+ */
 function deadLetterQueueNameFor(queueName: string | undefined, fifo: boolean): string | undefined {
   if (queueName === undefined || Token.isUnresolved(queueName)) {
     return undefined;
   }
   const base = queueName.endsWith('.fifo') ? queueName.slice(0, -'.fifo'.length) : queueName;
-  return `${base.slice(0, 80 - '-dlq.fifo'.length)}-dlq${fifo ? '.fifo' : ''}`;
+  return nameWithSuffix(base, `-dlq${fifo ? '.fifo' : ''}`, 80);
 }
 
 /** The mapping the event source created on the function. */

@@ -104,6 +104,9 @@ describe('EventBusRoute defaults', () => {
   });
 
   test('a newQueue target creates a QueueWithDlq, exposed in queues, that only this rule may send to', () => {
+    // EventBridge needs sqs:SendMessage in the queue policy, scoped by aws:SourceArn = the rule
+    // (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge", Amazon SQS
+    // permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions).
     const { template, stack, route } = synth();
     expect(route.queues).toHaveLength(1);
     expect(route.queues[0].node.id).toBe('Queue1');
@@ -114,7 +117,7 @@ describe('EventBusRoute defaults', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: Match.arrayWith(['sqs:SendMessage']),
+            Action: 'sqs:SendMessage',
             Principal: { Service: 'events.amazonaws.com' },
             Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack, route.rule), 'Arn'] } } },
           }),
@@ -149,14 +152,19 @@ describe('EventBusRoute defaults', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
-  test('the rule metrics of a custom bus have the EventBusName and RuleName dimensions', () => {
+  test('the rule metrics of a custom bus have the EventBusName and RuleName dimensions, RuleName the bare name', () => {
+    // CloudFormation's Ref of a rule on a custom bus is 'busName|ruleName'
+    // (cloudformation-coverage-roadmap issue 1131), while AWS/Events publishes
+    // the bare rule name: joining the Ref to itself and taking the second part
+    // gives the name on any bus ('bus|rule|bus|rule' and 'rule|rule').
     const { stack, route } = synth();
     const metric = route.metricFailedInvocations().toMetricConfig().metricStat!;
     expect(metric.namespace).toBe('AWS/Events');
     expect(metric.metricName).toBe('FailedInvocations');
+    const rule = { Ref: logicalId(stack, route.rule) };
     expect(stack.resolve(metric.dimensions)).toEqual([
       { name: 'EventBusName', value: { Ref: logicalId(stack, route.eventBus as events.EventBus) } },
-      { name: 'RuleName', value: { Ref: logicalId(stack, route.rule) } },
+      { name: 'RuleName', value: { 'Fn::Select': [1, { 'Fn::Split': ['|', { 'Fn::Join': ['|', [rule, rule]] }] }] } },
     ]);
     expect(route.metricInvocationsSentToDlq().metricName).toBe('InvocationsSentToDlq');
     expect(route.metricInvocationsFailedToBeSentToDlq().metricName).toBe('InvocationsFailedToBeSentToDlq');
@@ -207,11 +215,29 @@ describe('EventBusRoute targets', () => {
     });
   });
 
-  test('an SNS topic target gets a publish permission in the topic policy', () => {
-    const { template } = synth({}, (s) => ({ targets: [RouteTarget.topic(new sns.Topic(s, 'Topic'))] }));
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } })]) },
+  test('an SNS topic target is published to with the events role: no statement for the service in the topic or key policy', () => {
+    // SNS documents that no source condition is supported in a key policy statement for
+    // EventBridge-to-encrypted-topic delivery (Amazon SNS Developer Guide, "Key management",
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
+    // EventBridge delivers to SNS with an execution role (aws-events-targets' SnsTopic role option,
+    // deployed in aws-cdk's integration tests, aws/aws-cdk pull request 34259).
+    const { template, stack, route } = synth({}, (s) => ({
+      targets: [RouteTarget.topic(new sns.Topic(s, 'Topic', { masterKey: new kms.Key(s, 'TopicKey') }))],
+    }));
+    const role = stack.getLogicalId(route.node.findChild('EventsRole').node.defaultChild as any);
+    expect(ruleTargets(template)[0].RoleArn).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: role }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }),
+          Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
     });
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    const keyPolicy = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+    expect(JSON.stringify(keyPolicy)).not.toContain('events.amazonaws.com');
   });
 
   test('a state machine target uses the events role, whose permissions are on a managed policy', () => {
@@ -345,6 +371,12 @@ describe('EventBusRoute options', () => {
       name: 'EventBusName',
       value: { Ref: bus },
     });
+  });
+
+  test('a ruleName given in props is the RuleName of the metrics as it is', () => {
+    const { stack, route } = synth({ ruleName: 'orders-placed' });
+    expect(route.ruleName).toBe('orders-placed');
+    expect(stack.resolve(route.metricFailedInvocations().toMetricConfig().metricStat!.dimensions)[1]).toEqual({ name: 'RuleName', value: 'orders-placed' });
   });
 
   test('ruleName, description and enabled reach the rule', () => {

@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { nagFindings, testStack, userFunction } from '../helpers/nag';
+import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 /**
  * An SNS topic standing for the user's: encrypted with a customer-managed
@@ -104,7 +104,7 @@ describe('EventBusRoute passes AwsSolutions, Serverless, HIPAA Security, NIST 80
     const route = new EventBusRoute(stack, 'Route', {
       eventPattern: { source: ['shop'] },
       targets: [RouteTarget.newQueue()],
-      alarmAction: new cloudwatchActions.SnsAction(userTopic(stack, 'Oncall')),
+      alarmAction: new cloudwatchActions.SnsAction(alarmTopic(stack, 'Oncall')),
     });
     expect(nagFindings(app)).toEqual([]);
     for (const alarm of route.alarms) {

@@ -218,7 +218,7 @@ describe('FilteredSubscription options', () => {
     expect(snsStatements).toHaveLength(1);
   });
 
-  test('a Lambda function: subscribed over lambda, invoked only by this topic, no queue created', () => {
+  test('a Lambda function: subscribed over lambda, invoked only by this topic, no endpoint queue created', () => {
     const { template, construct } = synth((stack) => ({ lambdaFunction: userFunction(stack, 'Fn', Duration.seconds(10)) }));
     expect(construct.queue).toBeUndefined();
     expect(construct.lambdaFunction).toBeDefined();
@@ -228,7 +228,10 @@ describe('FilteredSubscription options', () => {
       Principal: 'sns.amazonaws.com',
       SourceArn: { Ref: TOPIC },
     });
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The subscription dead-letter queue, and the function's on-failure destination for the
+    // messages Lambda gives up on after its retries (asynchronous invocation).
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    expect(construct.asyncFailureQueue).toBeDefined();
     expect(subscription(template).RedrivePolicy).toBeDefined();
   });
 

@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { FanoutTopic } from '../../src';
 
 /** One rule reported by a compliance pack, with the constructs it names. */
 export interface NagFinding {
@@ -92,4 +94,15 @@ export function userFunction(scope: Construct, id: string, timeout?: Duration): 
 export function testStack(nag = false): { app: App; stack: Stack } {
   const app = nag ? nagApp() : new App();
   return { app, stack: new Stack(app, 'Test') };
+}
+
+/**
+ * An on-call topic that CloudWatch alarms can notify: a FanoutTopic with
+ * `cloudwatch.amazonaws.com` as service publisher (a customer-managed key that
+ * lets CloudWatch use it, and a topic-policy statement for the account's
+ * alarms). A topic with the AWS-managed key, or a key or topic policy that
+ * leaves CloudWatch out, drops every notification (and fails synth).
+ */
+export function alarmTopic(scope: Construct, id: string): sns.ITopic {
+  return new FanoutTopic(scope, id, { servicePublishers: ['cloudwatch.amazonaws.com'] }).topic;
 }

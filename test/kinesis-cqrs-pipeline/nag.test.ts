@@ -6,11 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { nagFindings, testStack, userFunction } from '../helpers/nag';
+import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 function findings(setup: (stack: Stack) => KinesisCqrsPipelineProps, withProjection = false) {
   const { app, stack } = testStack(true);
@@ -36,7 +35,7 @@ describe('KinesisCqrsPipeline passes AwsSolutions, Serverless, HIPAA Security, N
 
   test('with an alarm action, the alarms need no acknowledgement', () => {
     const { findings: reported, pipeline } = findings((stack) => ({
-      alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall', { enforceSSL: true, masterKey: key(stack, 'OncallKey') })),
+      alarmAction: new cloudwatchActions.SnsAction(alarmTopic(stack, 'Oncall')),
     }));
     expect(reported).toEqual([]);
     for (const alarm of pipeline.alarms) {

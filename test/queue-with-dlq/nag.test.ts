@@ -1,12 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { QueueWithDlq, QueueWithDlqProps } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { nagFindings, testStack, userFunction } from '../helpers/nag';
+import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 function findings(props: QueueWithDlqProps, withConsumer = false) {
   const { app, stack } = testStack(true);
@@ -28,8 +26,7 @@ describe('QueueWithDlq passes AwsSolutions, Serverless, HIPAA Security, NIST 800
 
   test('with an alarm action, the alarms need no acknowledgement', () => {
     const { app, stack } = testStack(true);
-    const topic = new sns.Topic(stack, 'Oncall', { enforceSSL: true, masterKey: new kms.Key(stack, 'OncallKey', { enableKeyRotation: true }) });
-    const construct = new QueueWithDlq(stack, 'Orders', { alarmAction: new cloudwatchActions.SnsAction(topic) });
+    const construct = new QueueWithDlq(stack, 'Orders', { alarmAction: new cloudwatchActions.SnsAction(alarmTopic(stack, 'Oncall')) });
     expect(nagFindings(app)).toEqual([]);
     for (const alarm of construct.alarms) {
       expect(acknowledgedRules(alarm)).toEqual([]);

@@ -1,0 +1,130 @@
+/**
+ * The CloudWatch metrics that AWS services publish and that this library
+ * alarms on or exposes, with the dimensions each service publishes them
+ * under. An alarm whose namespace, metric name or set of dimensions is not one
+ * a service publishes watches a metric that never has data, and stays OK
+ * forever. The tests check every alarm the library creates against this table;
+ * add a metric here, with its source, before alarming on it.
+ */
+export interface PublishedNamespace {
+  /** The page of the service's documentation that lists these metrics and dimensions. */
+  readonly source: string;
+  /** Metric names used by the library. */
+  readonly metrics: readonly string[];
+  /** Each set of dimensions (names sorted) under which the service publishes them. */
+  readonly dimensionSets: readonly (readonly string[])[];
+}
+
+export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespace } = {
+  // "The only dimension that Amazon SQS sends to CloudWatch is QueueName."
+  'AWS/SQS': {
+    source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html',
+    metrics: [
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesDelayed',
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'NumberOfEmptyReceives',
+      'NumberOfMessagesDeleted',
+      'NumberOfMessagesReceived',
+      'NumberOfMessagesSent',
+      'SentMessageSize',
+    ],
+    dimensionSets: [['QueueName']],
+  },
+  // Topic metrics have the TopicName dimension (the others are for SMS and mobile push).
+  'AWS/SNS': {
+    source: 'https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html',
+    metrics: [
+      'NumberOfMessagesPublished',
+      'NumberOfNotificationsDelivered',
+      'NumberOfNotificationsFailed',
+      'NumberOfNotificationsFilteredOut',
+      'NumberOfNotificationsRedrivenToDlq',
+      'NumberOfNotificationsFailedToRedriveToDlq',
+    ],
+    dimensionSets: [['TopicName']],
+  },
+  // Function metrics by FunctionName (also by version or alias: Resource, ExecutedVersion).
+  'AWS/Lambda': {
+    source: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
+    metrics: [
+      'AsyncEventAge',
+      'AsyncEventsDropped',
+      'AsyncEventsReceived',
+      'ConcurrentExecutions',
+      'DeadLetterErrors',
+      'DestinationDeliveryFailures',
+      'Duration',
+      'Errors',
+      'Invocations',
+      'IteratorAge',
+      'Throttles',
+    ],
+    dimensionSets: [['FunctionName'], ['FunctionName', 'Resource'], ['ExecutedVersion', 'FunctionName']],
+  },
+  // Stream-level metrics by StreamName; enhanced fan-out consumers add ConsumerName.
+  'AWS/Kinesis': {
+    source: 'https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html',
+    metrics: [
+      'GetRecords.IteratorAgeMilliseconds',
+      'IncomingBytes',
+      'IncomingRecords',
+      'PutRecord.Success',
+      'PutRecords.FailedRecords',
+      'ReadProvisionedThroughputExceeded',
+      'SubscribeToShardEvent.MillisBehindLatest',
+      'WriteProvisionedThroughputExceeded',
+    ],
+    dimensionSets: [['StreamName'], ['ConsumerName', 'StreamName']],
+  },
+  // Rule metrics: RuleName alone for rules of the default bus, EventBusName and RuleName for
+  // rules of a custom bus. The values are the bare names (a rule's name, not `bus|rule`).
+  'AWS/Events': {
+    source: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html',
+    metrics: [
+      'FailedInvocations',
+      'Invocations',
+      'InvocationsFailedToBeSentToDlq',
+      'InvocationsSentToDlq',
+      'MatchedEvents',
+      'RetryInvocationAttempts',
+      'ThrottledRules',
+      'TriggeredRules',
+    ],
+    dimensionSets: [['RuleName'], ['EventBusName', 'RuleName']],
+  },
+  // Table metrics by TableName (Operation and GlobalSecondaryIndexName narrow some of them).
+  'AWS/DynamoDB': {
+    source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html',
+    metrics: [
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+      'ReadThrottleEvents',
+      'SystemErrors',
+      'ThrottledRequests',
+      'UserErrors',
+      'WriteThrottleEvents',
+    ],
+    dimensionSets: [['TableName'], ['Operation', 'TableName'], ['GlobalSecondaryIndexName', 'TableName']],
+  },
+};
+
+/**
+ * Why a metric would never have data, or undefined when the service
+ * publishes it: its namespace, metric name or dimension set is unknown.
+ */
+export function unpublishedMetricReason(namespace: string, metricName: string, dimensionNames: readonly string[]): string | undefined {
+  const published = PUBLISHED_METRICS[namespace];
+  if (!published) {
+    return `namespace ${namespace} is not one this library alarms on`;
+  }
+  if (!published.metrics.includes(metricName)) {
+    return `${namespace} publishes no metric ${metricName} (${published.source})`;
+  }
+  const names = [...dimensionNames].sort().join(',');
+  if (!published.dimensionSets.some((set) => set.join(',') === names)) {
+    return `${namespace} publishes ${metricName} under ${published.dimensionSets.map((s) => `[${s.join(', ')}]`).join(' or ')}, not [${names}] (${published.source})`;
+  }
+  return undefined;
+}
