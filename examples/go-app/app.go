@@ -36,8 +36,11 @@ func handler(scope constructs.Construct, id string) awslambda.Function {
 func NewMessagePatternsStack(scope constructs.Construct, id string, props *awscdk.StackProps) awscdk.Stack {
 	stack := awscdk.NewStack(scope, jsii.String(id), props)
 
-	alerts := awssns.NewTopic(stack, jsii.String("Alerts"), &awssns.TopicProps{EnforceSSL: jsii.Bool(true)})
-	alarmAction := awscloudwatchactions.NewSnsAction(alerts)
+	// An on-call topic CloudWatch can notify: a key and a topic policy that let cloudwatch.amazonaws.com in.
+	alerts := mp.NewFanoutTopic(stack, jsii.String("Alerts"), &mp.FanoutTopicProps{
+		ServicePublishers: jsii.Strings("cloudwatch.amazonaws.com"),
+	})
+	alarmAction := awscloudwatchactions.NewSnsAction(alerts.Topic())
 	orderService := awsiam.NewRole(stack, jsii.String("OrderService"), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	})
@@ -141,7 +144,7 @@ func NewMessagePatternsStack(scope constructs.Construct, id string, props *awscd
 				Input:       awsevents.RuleTargetInput_FromEventPath(jsii.String("$.detail")),
 				MaxEventAge: awscdk.Duration_Hours(jsii.Number(2)),
 			}),
-			mp.RouteTarget_LambdaFunction(handler(stack, "Notifier"), &mp.RouteTargetOptions{
+			mp.RouteTarget_LambdaFunction(handler(stack, "Notifier"), &mp.LambdaTargetOptions{
 				RetryAttempts: jsii.Number(3),
 			}),
 		},

@@ -50,8 +50,9 @@ class MessagePatternsStack(cdk.Stack):
     def __init__(self, scope: Construct, id: str, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
 
-        alerts = sns.Topic(self, "Alerts", enforce_ssl=True)
-        alarm_action = cloudwatch_actions.SnsAction(alerts)
+        # An on-call topic CloudWatch can notify: a key and a topic policy that let cloudwatch.amazonaws.com in.
+        alerts = FanoutTopic(self, "Alerts", service_publishers=["cloudwatch.amazonaws.com"])
+        alarm_action = cloudwatch_actions.SnsAction(alerts.topic)
         order_service = iam.Role(self, "OrderService", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         operator = iam.Role(self, "Operator", assumed_by=iam.AccountRootPrincipal())
 

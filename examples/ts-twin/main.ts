@@ -48,8 +48,9 @@ export class MessagePatternsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const alerts = new sns.Topic(this, 'Alerts', { enforceSSL: true });
-    const alarmAction = new cloudwatchActions.SnsAction(alerts);
+    // An on-call topic CloudWatch can notify: a key and a topic policy that let cloudwatch.amazonaws.com in.
+    const alerts = new FanoutTopic(this, 'Alerts', { servicePublishers: ['cloudwatch.amazonaws.com'] });
+    const alarmAction = new cloudwatchActions.SnsAction(alerts.topic);
     const orderService = new iam.Role(this, 'OrderService', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const operator = new iam.Role(this, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
 

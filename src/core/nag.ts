@@ -90,12 +90,6 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s SQS send grant for a queue encrypted with the customer-managed key that was given; the statement names that one key as its resource.',
   },
-  /** KMS permissions granted by aws-cdk-lib for publishing to a topic encrypted with a customer-managed key. */
-  kmsTopicPublishPermissions: {
-    ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]'],
-    reason:
-      'The wildcard is in an action name only (the kms:GenerateDataKey* family), granted by aws-cdk-lib\'s topic publish grant to the role EventBridge delivers with, for a topic encrypted with a customer-managed key; the statement names that one key as its resource.',
-  },
   /** A Kinesis stream encrypted with the customer-managed key the user gave. */
   streamCustomerManagedKey: {
     ids: ['AwsSolutions-KDS3'],

@@ -3,15 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { RouteTargetDeliveryOptions, RouteTargetKind } from './route-target';
+import { keyPolicyAllows } from '../core/alarm-topic';
 import { AsyncFailurePath, ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
-import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 
 /** Everything a target was created with; internal to the library. */
@@ -51,17 +52,15 @@ export interface BoundRouteTarget {
  * delivered with a role (topics, event buses, state machines), whose grants
  * land in its customer-managed policy.
  *
- * Every statement written for `events.amazonaws.com` is scoped, whatever the
- * app's feature flags: queue targets by {@link QueueRuleTarget}; topics are
- * published to with the role instead of a topic-policy and key-policy
- * statement for the service, because SNS documents that no source condition
- * is supported in a key policy for EventBridge-to-encrypted-topic delivery
- * (Amazon SNS Developer Guide, "Enable compatibility between event sources
- * from AWS services and encrypted topics",
- * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services),
- * and EventBridge takes an execution role for every target type since March
- * 2025 (aws-events-targets' `SnsTopic` role option, deployed in aws-cdk's
- * integration tests, aws/aws-cdk pull request 34259).
+ * Every statement written for `events.amazonaws.com` is scoped whatever the
+ * app's feature flags (see {@link QueueRuleTarget} and {@link TopicRuleTarget}).
+ * Queues and topics are delivered to through resource policies, never with a
+ * role: "For targets that use resource-based policies (Lambda, Amazon SNS,
+ * Amazon SQS, and Amazon CloudWatch Logs), do not specify a RoleArn [...]
+ * event delivery may fail, particularly for Amazon SQS and Amazon SNS targets
+ * with AWS KMS encryption enabled" (EventBridge User Guide, "Using
+ * resource-based policies for Amazon EventBridge",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html).
  */
 export function bindRouteTarget(
   scope: Construct,
@@ -88,13 +87,8 @@ export function bindRouteTarget(
         ruleTarget: new targets.LambdaFunction(spec.fn!, { ...base, event: spec.input }),
         asyncFailure: ensureAsyncFailurePath(spec.fn!, scope.node.path, spec.asyncInvoke, alarmAction),
       };
-    case RouteTargetKind.TOPIC: {
-      const { role, policy } = eventsRole();
-      if (spec.topic!.masterKey) {
-        acknowledge(policy, ACKNOWLEDGEMENTS.kmsTopicPublishPermissions);
-      }
-      return { ruleTarget: new targets.SnsTopic(spec.topic!, { ...base, message: spec.input, role }) };
-    }
+    case RouteTargetKind.TOPIC:
+      return { ruleTarget: new TopicRuleTarget(scope, spec.topic!, delivery, spec.input) };
     case RouteTargetKind.EVENT_BUS: {
       const target = new targets.EventBus(spec.eventBus!, { role: eventsRole().role, deadLetterQueue: delivery.deadLetterQueue });
       return { ruleTarget: withRetryPolicy(target, delivery) };
@@ -152,31 +146,98 @@ class QueueRuleTarget implements events.IRuleTarget {
         );
       }
     }
-    const deadLetterQueue = this.delivery.deadLetterQueue;
-    deadLetterQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `AllowEventRule${Names.nodeUniqueId(rule.node)}`,
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-      }),
-    );
     return {
+      ...deliveryConfig(rule, this.delivery),
       arn: this.queue.queueArn,
       input: this.input,
       targetResource: this.queue,
-      retryPolicy: {
-        maximumRetryAttempts: this.delivery.retryAttempts,
-        maximumEventAgeInSeconds: this.delivery.maxEventAge.toSeconds({ integral: true }),
-      },
-      deadLetterConfig: { arn: deadLetterQueue.queueArn },
       sqsParameters: this.messageGroupId ? { messageGroupId: this.messageGroupId } : undefined,
     };
   }
 }
 
-function eventsStatement(actions: string[], resources: string[], conditions: Record<string, unknown>): iam.PolicyStatement {
+/**
+ * An SNS topic target whose statements for `events.amazonaws.com` are written
+ * by the library (aws-events-targets' `SnsTopic` writes them unscoped):
+ * - the topic policy by `aws:SourceArn` = the rule's ARN, as EventBridge asks
+ *   of every rule target ("For EventBridge event bus rule targets, the value
+ *   of aws:SourceArn must be the rule ARN": EventBridge User Guide,
+ *   "Cross-service confused deputy prevention",
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html);
+ * - the key policy of a customer-managed key with no condition, the one
+ *   exception AWS documents: "Adding the aws:SourceAccount, aws:SourceArn, and
+ *   aws:SourceOrgID to a AWS KMS policy is not supported for
+ *   EventBridge-to-encrypted topics" (Amazon SNS Developer Guide, "Key
+ *   management", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ *   A key whose policy already lets EventBridge in (FanoutTopic's
+ *   `servicePublishers`) gets no second statement.
+ * A topic or key of another app gets a warning saying what its owner must add.
+ */
+class TopicRuleTarget implements events.IRuleTarget {
+  constructor(
+    private readonly scope: Construct,
+    private readonly topic: sns.ITopic,
+    private readonly delivery: ResolvedDelivery,
+    private readonly input?: events.RuleTargetInput,
+  ) {}
+
+  public bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
+    const published = this.topic.addToResourcePolicy(
+      eventsStatement(['sns:Publish'], [this.topic.topicArn], { ArnEquals: { 'aws:SourceArn': rule.ruleArn } }),
+    );
+    if (!published.statementAdded) {
+      Annotations.of(this.scope).addWarningV2(
+        'cdk-message-patterns:importedTargetTopic',
+        `The target topic ${this.topic.node.path} is not a topic of this app, so its policy cannot be changed here: its owner must let ` +
+          'events.amazonaws.com publish to it (sns:Publish, with the condition aws:SourceArn = the rule\'s ARN), or every event goes to the dead-letter queue.',
+      );
+    }
+    const key = this.topic.masterKey;
+    const cfnKey = key?.node.defaultChild instanceof kms.CfnKey ? key.node.defaultChild : undefined;
+    const keyActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+    const alreadyAllowed = cfnKey !== undefined && keyPolicyAllows(Stack.of(cfnKey).resolve(cfnKey.keyPolicy), 'events.amazonaws.com', keyActions);
+    if (key && !alreadyAllowed) {
+      const used = key.addToResourcePolicy(eventsStatement(keyActions, ['*']));
+      if (!used.statementAdded) {
+        Annotations.of(this.scope).addWarningV2(
+          'cdk-message-patterns:importedTargetTopicKey',
+          `The key of the target topic (${key.node.path}) is not a key of this app, so its policy cannot be changed here: its owner must let ` +
+            'events.amazonaws.com use it (kms:Decrypt and kms:GenerateDataKey*, with no source condition), or every event goes to the dead-letter queue.',
+        );
+      }
+    }
+    return { ...deliveryConfig(rule, this.delivery), arn: this.topic.topicArn, input: this.input, targetResource: this.topic };
+  }
+}
+
+/**
+ * The retry policy and dead-letter queue of a target, and the statement that
+ * lets exactly this rule send to the dead-letter queue (EventBridge User
+ * Guide, "Using dead-letter queues", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * The statement has the shape aws-events-targets writes for its own targets,
+ * so that a dead-letter queue shared by several targets of a rule holds it once.
+ */
+function deliveryConfig(rule: events.IRule, delivery: ResolvedDelivery): Pick<events.RuleTargetConfig, 'retryPolicy' | 'deadLetterConfig'> {
+  const deadLetterQueue = delivery.deadLetterQueue;
+  deadLetterQueue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: `AllowEventRule${Names.nodeUniqueId(rule.node)}`,
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [deadLetterQueue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+    }),
+  );
+  return {
+    retryPolicy: {
+      maximumRetryAttempts: delivery.retryAttempts,
+      maximumEventAgeInSeconds: delivery.maxEventAge.toSeconds({ integral: true }),
+    },
+    deadLetterConfig: { arn: deadLetterQueue.queueArn },
+  };
+}
+
+function eventsStatement(actions: string[], resources: string[], conditions?: Record<string, unknown>): iam.PolicyStatement {
   return new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions, resources, conditions });
 }
 
@@ -198,9 +259,8 @@ function withRetryPolicy(target: events.IRuleTarget, delivery: ResolvedDelivery)
 }
 
 /**
- * The role EventBridge assumes for topic, event bus and state machine
- * targets, with the customer-managed policy that carries its permissions (no
- * inline policy).
+ * The role EventBridge assumes for event bus and state machine targets, with
+ * the customer-managed policy that carries its permissions (no inline policy).
  */
 export interface EventsRole {
   readonly role: iam.IRole;

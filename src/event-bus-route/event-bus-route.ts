@@ -510,8 +510,8 @@ export class EventBusRoute extends Construct {
   }
 
   /**
-   * The role EventBridge assumes to deliver to topic, event bus and state
-   * machine targets. Every permission granted to it lands in its
+   * The role EventBridge assumes to deliver to event bus and state machine
+   * targets. Every permission granted to it lands in its
    * customer-managed policy (no inline policy). Its trust policy is scoped to
    * this account by `aws:SourceAccount`: `aws:SourceArn` would name the rule,
    * which names the role (a dependency cycle).

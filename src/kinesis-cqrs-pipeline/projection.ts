@@ -258,13 +258,15 @@ export class Projection extends Construct {
     this.table = props.table ?? this.createTable(props, settings);
     this.failureQueue = this.createFailureQueue(props);
 
+    let projectorPolicy: iam.ManagedPolicy | undefined;
     if (props.projector) {
       this.projector = props.projector;
       this.table.grantReadWriteData(props.projector);
     } else {
-      const { fn, logGroup } = this.createProjector(props, settings);
+      const { fn, logGroup, policy } = this.createProjector(props, settings);
       this.projector = fn;
       this.projectorLogGroup = logGroup;
+      projectorPolicy = policy;
     }
 
     const eventSourceProps: sources.KinesisEventSourceProps = {
@@ -292,6 +294,14 @@ export class Projection extends Construct {
       this.projector.addEventSource(source);
       this.eventSource = source;
       this.eventSourceMapping = findEventSourceMapping(this.projector, source.eventSourceMappingId);
+    }
+    if (projectorPolicy) {
+      // Lambda checks, when the mapping is created, that the function's role may read the stream
+      // ("Cannot access stream ... Please ensure the role can perform the GetRecords,
+      // GetShardIterator, DescribeStream, ListShards, and ListStreams Actions"): the mapping waits
+      // for the managed policy that holds those permissions, as aws-cdk-lib's functions wait for
+      // their default policy.
+      this.eventSourceMapping.node.addDependency(projectorPolicy);
     }
 
     if (props.iteratorAgeAlarm ?? true) {
@@ -341,7 +351,10 @@ export class Projection extends Construct {
     return queue;
   }
 
-  private createProjector(props: ProjectionProps, settings: ProjectionSettings): { fn: lambda.Function; logGroup: logs.LogGroup } {
+  private createProjector(
+    props: ProjectionProps,
+    settings: ProjectionSettings,
+  ): { fn: lambda.Function; logGroup: logs.LogGroup; policy: iam.ManagedPolicy } {
     const logGroup = new logs.LogGroup(this, 'ProjectorLogs', {
       retention: props.projectorLogRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -370,7 +383,7 @@ export class Projection extends Construct {
     if (props.encryptionKey) {
       acknowledge(role.policy, ACKNOWLEDGEMENTS.kmsQueueSendPermissions);
     }
-    return { fn, logGroup };
+    return { fn, logGroup, policy: role.policy };
   }
 
   private createIteratorAgeAlarm(props: ProjectionProps, settings: ProjectionSettings): cloudwatch.Alarm {

@@ -151,6 +151,7 @@ describe('service principals are scoped in every policy the library writes', () 
       'AWS::SQS::QueuePolicy events.amazonaws.com',
       'AWS::SQS::QueuePolicy sns.amazonaws.com',
       'AWS::SNS::TopicPolicy cloudwatch.amazonaws.com',
+      'AWS::SNS::TopicPolicy events.amazonaws.com',
       'AWS::KMS::Key events.amazonaws.com',
       'AWS::KMS::Key sns.amazonaws.com',
       'AWS::KMS::Key cloudwatch.amazonaws.com',

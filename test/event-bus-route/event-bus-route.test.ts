@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBusRoute, EventBusRouteProps, RouteTarget, RouteTargetKind } from '../../src';
+import { EventBusRoute, EventBusRouteProps, FanoutTopic, RouteTarget, RouteTargetKind } from '../../src';
 import { testStack, userFunction } from '../helpers/nag';
 import { normalizedTemplate } from '../helpers/template';
 
@@ -215,29 +215,48 @@ describe('EventBusRoute targets', () => {
     });
   });
 
-  test('an SNS topic target is published to with the events role: no statement for the service in the topic or key policy', () => {
-    // SNS documents that no source condition is supported in a key policy statement for
-    // EventBridge-to-encrypted-topic delivery (Amazon SNS Developer Guide, "Key management",
-    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
-    // EventBridge delivers to SNS with an execution role (aws-events-targets' SnsTopic role option,
-    // deployed in aws-cdk's integration tests, aws/aws-cdk pull request 34259).
+  test('an SNS topic target: a topic-policy statement scoped to the rule, an unconditioned key statement, no role', () => {
+    // EventBridge delivers to SNS through the topic policy, never with a role: "For targets that use
+    // resource-based policies (Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs), do not
+    // specify a RoleArn [...] event delivery may fail, particularly for Amazon SQS and Amazon SNS
+    // targets with AWS KMS encryption enabled" (EventBridge User Guide, "Using resource-based policies
+    // for Amazon EventBridge"). aws:SourceArn must be the rule's ARN for rule targets (EventBridge User
+    // Guide, "Cross-service confused deputy prevention"); the key statement carries no source condition,
+    // which SNS does not support for EventBridge-to-encrypted topics (Amazon SNS Developer Guide,
+    // "Key management", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
     const { template, stack, route } = synth({}, (s) => ({
       targets: [RouteTarget.topic(new sns.Topic(s, 'Topic', { masterKey: new kms.Key(s, 'TopicKey') }))],
     }));
-    const role = stack.getLogicalId(route.node.findChild('EventsRole').node.defaultChild as any);
-    expect(ruleTargets(template)[0].RoleArn).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      Roles: [{ Ref: role }],
+    expect(ruleTargets(template)[0].RoleArn).toBeUndefined();
+    expect(route.eventsRole).toBeUndefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
+        Statement: [
+          {
+            Action: 'sns:Publish',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Resource: { Ref: Match.stringLikeRegexp('^Topic') },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack, route.rule), 'Arn'] } } },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^Topic') } }),
-          Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Resource: '*' },
         ]),
       },
     });
-    template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
-    const keyPolicy = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
-    expect(JSON.stringify(keyPolicy)).not.toContain('events.amazonaws.com');
+  });
+
+  test('a topic target whose key already lets EventBridge in (servicePublishers) gets no second key statement', () => {
+    const { template } = synth({}, (s) => ({
+      targets: [RouteTarget.topic(new FanoutTopic(s, 'Alerts', { servicePublishers: ['events.amazonaws.com'] }).topic)],
+    }));
+    const statements: any[] = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(statements.filter((st) => JSON.stringify(st.Principal).includes('events.amazonaws.com'))).toHaveLength(1);
   });
 
   test('a state machine target uses the events role, whose permissions are on a managed policy', () => {

@@ -151,6 +151,23 @@ describe('KinesisCqrsPipeline defaults: the projector', () => {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
     });
   });
+
+  test.each<[string, KinesisCqrsPipelineProps]>([
+    ['shared throughput', {}],
+    ['enhanced fan-out', { enhancedFanOut: true }],
+  ])('with %s, the event source mapping waits for the managed policy that lets the projector read the stream', (_name, props) => {
+    // Lambda checks the role's stream permissions when the mapping is created ("Cannot access stream
+    // [...] Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream,
+    // ListShards, and ListStreams Actions on your stream in IAM", reported by users in
+    // serverless/serverless issue 3997 and aws-amplify/amplify-cli issue 12965); the policy is
+    // attached by its own resource, which nothing else makes the mapping wait for.
+    const { template } = synth(props);
+    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toHaveLength(1);
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0].DependsOn).toEqual(expect.arrayContaining([policies[0]]));
+  });
 });
 
 describe('KinesisCqrsPipeline defaults: alarms', () => {

@@ -7,6 +7,7 @@ import io.github.cdkmessagepatterns.EventBusRoute;
 import io.github.cdkmessagepatterns.FanoutTopic;
 import io.github.cdkmessagepatterns.FilteredSubscription;
 import io.github.cdkmessagepatterns.KinesisCqrsPipeline;
+import io.github.cdkmessagepatterns.LambdaTargetOptions;
 import io.github.cdkmessagepatterns.NewQueueTargetOptions;
 import io.github.cdkmessagepatterns.Projection;
 import io.github.cdkmessagepatterns.ProjectionOptions;
@@ -42,7 +43,6 @@ import software.amazon.awscdk.services.sns.FilterOrPolicy;
 import software.amazon.awscdk.services.sns.NumericConditions;
 import software.amazon.awscdk.services.sns.StringConditions;
 import software.amazon.awscdk.services.sns.SubscriptionFilter;
-import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -70,8 +70,9 @@ public final class MessagePatternsApp {
         public MessagePatternsStack(final Construct scope, final String id, final StackProps props) {
             super(scope, id, props);
 
-            Topic alerts = Topic.Builder.create(this, "Alerts").enforceSsl(true).build();
-            SnsAction alarmAction = new SnsAction(alerts);
+            // An on-call topic CloudWatch can notify: a key and a topic policy that let cloudwatch.amazonaws.com in.
+            FanoutTopic alerts = FanoutTopic.Builder.create(this, "Alerts").servicePublishers(List.of("cloudwatch.amazonaws.com")).build();
+            SnsAction alarmAction = new SnsAction(alerts.getTopic());
             Role orderService = Role.Builder.create(this, "OrderService")
                     .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                     .build();
@@ -159,7 +160,7 @@ public final class MessagePatternsApp {
                                     .maxEventAge(Duration.hours(2))
                                     .build()),
                             RouteTarget.lambdaFunction(handler(this, "Notifier"),
-                                    RouteTargetOptions.builder().retryAttempts(3).build())))
+                                    LambdaTargetOptions.builder().retryAttempts(3).build())))
                     .retryAttempts(50)
                     .maxEventAge(Duration.hours(6))
                     .deadLetterRetentionPeriod(Duration.days(10))
