@@ -98,6 +98,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFiles: ['<rootDir>/test/helpers/fast-check-setup.ts'],
       // Example apps are synthesized by their own task.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
+      // Example apps import the package by name, as users do; tests that load them get the sources.
+      moduleNameMapper: { '^cdk-message-patterns$': '<rootDir>/src/index.ts' },
     },
   },
   gitignore: [
@@ -118,7 +120,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   // Example apps are type-checked with their own tsconfig when they synthesize.
-  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'], exclude: ['examples'] },
+  // Tests load the example apps, which import the package by name: the sources stand for it.
+  tsconfigDev: { compilerOptions: { paths: { 'cdk-message-patterns': ['./src/index.ts'] } }, include: ['.projenrc.ts'], exclude: ['examples'] },
 });
 
 project.npmignore?.exclude('/examples', '/.ci', 'cdk.out', '/bench', '/integ', '/scripts', '/test-languages', '/.venv');
@@ -182,6 +185,10 @@ if (bundle) {
 }
 benchTask.exec('ts-node --transpile-only -P tsconfig.dev.json bench/run.ts', { receiveArgs: true });
 project.package.setScript('bench', 'npm ci && projen bench');
+project.addTask('docs:messaging-checks', {
+  description: 'Write the rule reference of docs/messaging-checks.md from the rules of MessagingChecks',
+  exec: 'ts-node --transpile-only -P tsconfig.dev.json scripts/messaging-checks-docs.ts',
+});
 project.package.setScript('check', 'npm ci && projen build && projen synth:examples && projen test:languages && projen integ');
 
 project.synth();

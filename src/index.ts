@@ -5,3 +5,4 @@ export * from './filtered-subscription';
 export * from './fanout-topic';
 export * from './routing';
 export * from './core/async-invoke-options';
+export * from './messaging-checks';

@@ -107,18 +107,35 @@ function topicPolicyProblem(topic: sns.ITopic): string | undefined {
     return undefined;
   }
   const document = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: PolicyStatementJson[] } | undefined;
-  const allows = (document?.Statement ?? []).some(
-    (st) =>
-      st.Effect === 'Allow' &&
-      (principalServices(st).includes(CLOUDWATCH_PRINCIPAL) || principalIsAnyone(st)) &&
-      ([] as string[]).concat(st.Action ?? []).some((pattern) => actionMatches(pattern, 'sns:Publish')),
-  );
-  if (allows) {
+  if (topicPolicyAllowsPublish(document, CLOUDWATCH_PRINCIPAL)) {
     return undefined;
   }
   return `whose topic policy ${policy.node.path} replaces SNS's default policy and does not let ${CLOUDWATCH_PRINCIPAL} publish (sns:Publish): ` +
     'every notification would be refused. Add an Allow statement for that principal, scoped by aws:SourceArn to the account\'s alarms ' +
     `(for a FanoutTopic: servicePublishers: ['${CLOUDWATCH_PRINCIPAL}'] adds it)`;
+}
+
+/**
+ * Whether an Allow statement of a topic policy lets `service` (or any
+ * principal) publish to the topic (sns:Publish, or a wildcard action that
+ * matches it). Conditions are not judged.
+ */
+export function topicPolicyAllowsPublish(document: { Statement?: PolicyStatementJson[] } | undefined, service: string): boolean {
+  return resourcePolicyAllows(document, service, 'sns:Publish');
+}
+
+/**
+ * Whether an Allow statement of a resource policy (a topic or queue policy)
+ * lets `service`, or any principal, perform `action` (or a wildcard action
+ * that matches it). Conditions are not judged.
+ */
+export function resourcePolicyAllows(document: { Statement?: PolicyStatementJson[] } | undefined, service: string, action: string): boolean {
+  return ([] as PolicyStatementJson[]).concat(document?.Statement ?? []).some(
+    (st) =>
+      st.Effect === 'Allow' &&
+      (principalServices(st).includes(service) || principalIsAnyone(st)) &&
+      ([] as string[]).concat(st.Action ?? []).some((pattern) => actionMatches(pattern, action)),
+  );
 }
 
 /** The statement that lets the account's CloudWatch alarms publish to `topic`. */

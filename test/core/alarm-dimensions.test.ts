@@ -4,15 +4,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EventBusRoute, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, QueueWithDlq, RouteTarget } from '../../src';
+import { CloudFormationModel } from '../../src/core/cloudformation-values';
 import { PUBLISHED_METRICS, unpublishedMetricReason } from '../../src/core/published-metrics';
-import { CloudFormationModel } from '../helpers/cloudformation-values';
 import { testStack, userFunction } from '../helpers/nag';
 
 /**
  * Every alarm the library creates must watch a metric that a service
  * publishes: a namespace, metric name and dimension set from the services'
  * documentation (src/core/published-metrics.ts), with dimension values that,
- * evaluated as CloudFormation returns them (test/helpers/cloudformation-values.ts),
+ * evaluated as CloudFormation returns them (src/core/cloudformation-values.ts),
  * are the name of a resource of the kind the dimension names. An alarm on
  * anything else has no data and never fires.
  */

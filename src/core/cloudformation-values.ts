@@ -1,8 +1,10 @@
 /**
  * What CloudFormation returns for `Ref` and `Fn::GetAtt` of the resource types
- * whose names end up in metric dimensions, so that a test can evaluate a
- * template's expressions as a deployment would, instead of comparing them
- * with the expressions we expect.
+ * whose names end up in metric dimensions, so that a template's expressions
+ * can be evaluated as a deployment would (by the tests, and by MessagingChecks
+ * to see the value an alarm's dimension takes), instead of compared with the
+ * expressions we expect. Account, region and generated names are stand-ins:
+ * what matters is the shape of each value (a name, a URL, an ARN, `bus|rule`).
  *
  * Sources (the "Return values" section of each resource's page in the
  * CloudFormation template reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/):
@@ -19,10 +21,11 @@
  *   returns beats the reference's sentence: the model follows the report.
  */
 
-type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
+/** The part of a CloudFormation template the model reads. */
+export type TemplateJson = { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
 
-/** The physical name of each resource: the name given in its properties, or one CloudFormation generates. */
-const NAME_PROPERTY: Record<string, string> = {
+/** The property that holds each resource type's physical name (when the template gives one; else CloudFormation generates it). */
+export const NAME_PROPERTY: Record<string, string> = {
   'AWS::SQS::Queue': 'QueueName',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::Lambda::Function': 'FunctionName',
@@ -30,13 +33,14 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Events::EventBus': 'Name',
   'AWS::Events::Rule': 'Name',
+  'AWS::KMS::Alias': 'AliasName',
 };
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
 
 export class CloudFormationModel {
-  constructor(private readonly template: Template) {}
+  constructor(private readonly template: TemplateJson) {}
 
   /** The name AWS gives the resource (and publishes its metrics under). */
   public physicalName(logicalId: string): string {

@@ -1,0 +1,75 @@
+import { eventSourceKind, eventSources, isResource, numberProperty, ruleTargets, subscriptions } from '../relations';
+import { GraphResource, ResourceGraph } from '../resource-graph';
+import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+
+/**
+ * Lambda's SQS poller starts with five concurrent batches ("When messages are
+ * available, Lambda starts processing five batches at a time with five
+ * concurrent invocations of your function", Lambda Developer Guide,
+ * "Configuring scaling behavior for SQS event source mappings").
+ */
+const SQS_POLLER_START_CONCURRENCY = 5;
+
+/**
+ * A function that consumes messages (an event source mapping, an SNS
+ * subscription, an EventBridge target) whose reserved concurrency throttles
+ * it: at 0 nothing is ever invoked; below what its SQS poller starts with, or
+ * below the mapping's maximum concurrency, batches are throttled.
+ */
+export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
+  id: 'ReservedConcurrencyThrottlesConsumer',
+  level: RuleLevel.WARNING,
+  info: 'The reserved concurrency of a function that consumes messages throttles it.',
+  explanation:
+    'Reserved concurrency is both a minimum and a maximum. At 0 the function is never invoked: messages of an SQS source are received without ' +
+    'being processed until they reach the dead-letter queue or expire, a stream shard stops, and asynchronous events (SNS, EventBridge) are ' +
+    'dropped after up to 6 hours of retries. Above 0, an SQS event source mapping does not account for reserved concurrency: its poller starts ' +
+    'with five concurrent batches and can read more messages than the function may take; each throttled batch returns to the queue and counts ' +
+    'as a receive, so messages reach the dead-letter queue without ever failing. AWS advises limiting concurrency with the mapping\'s ' +
+    'maximum concurrency instead, and not setting that above the reserved concurrency.',
+  fix:
+    'Remove the function\'s ReservedConcurrentExecutions (aws-cdk-lib: reservedConcurrentExecutions), or raise it to at least 5 and to at least ' +
+    'the mapping\'s MaximumConcurrency; to limit how fast an SQS queue is consumed, set the mapping\'s maximum concurrency (aws-cdk-lib: maxConcurrency).',
+  sources: [
+    'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+    'https://repost.aws/knowledge-center/lambda-sqs-scaling',
+    'https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html',
+  ],
+  resourceTypes: ['AWS::Lambda::Function'],
+  check(fn, graph): RuleFinding[] {
+    const reserved = numberProperty(fn.properties.ReservedConcurrentExecutions);
+    if (reserved === undefined) {
+      return [];
+    }
+    const location = 'Properties.ReservedConcurrentExecutions';
+    const uses = consumerUses(fn, graph);
+    if (reserved === 0) {
+      return uses.length === 0 ? [] : [{
+        level: RuleLevel.ERROR,
+        message: `Its reserved concurrency is 0, so it is never invoked, and it is ${uses.join(', ')}.`,
+        location,
+      }];
+    }
+    const findings: RuleFinding[] = [];
+    for (const edge of eventSources(graph).filter((e) => isResource(e.function, fn) && eventSourceKind(e) === 'sqs')) {
+      const maximum = numberProperty(edge.mapping.properties.ScalingConfig?.MaximumConcurrency);
+      const needed = Math.max(SQS_POLLER_START_CONCURRENCY, maximum ?? 0);
+      if (reserved < needed) {
+        const why = maximum !== undefined && maximum > SQS_POLLER_START_CONCURRENCY
+          ? `the maximum concurrency of its SQS event source mapping ${edge.mapping.logicalId} is ${maximum}`
+          : `its SQS event source mapping ${edge.mapping.logicalId} starts with ${SQS_POLLER_START_CONCURRENCY} concurrent batches`;
+        findings.push({ message: `Its reserved concurrency is ${reserved}, and ${why}.`, location });
+      }
+    }
+    return findings;
+  },
+};
+
+/** How the function receives messages, for the message: `consumed from the queue X (mapping M)`, ... */
+function consumerUses(fn: GraphResource, graph: ResourceGraph): string[] {
+  return [
+    ...eventSources(graph).filter((e) => isResource(e.function, fn)).map((e) => `invoked by the event source mapping ${e.mapping.logicalId}`),
+    ...subscriptions(graph).filter((s) => s.protocol === 'lambda' && isResource(s.endpoint, fn)).map((s) => `subscribed to a topic (${s.resource.logicalId})`),
+    ...ruleTargets(graph).filter((t) => isResource(t.target, fn)).map((t) => `a target of the rule ${t.rule.logicalId}`),
+  ];
+}
