@@ -95,6 +95,27 @@ export const ACKNOWLEDGEMENTS = {
     ids: ['AwsSolutions-KDS3'],
     reason: 'A customer-managed key was given explicitly (streamEncryptionKey); without one the stream uses the AWS-managed key alias/aws/kinesis.',
   },
+  /** A visibility timeout chosen below AWS guidance: QueueWithDlq reports it itself. */
+  visibilityTimeoutBelowGuidance: {
+    ids: ['MessagingChecks-VisibilityTimeoutBelowGuidance'],
+    reason:
+      'visibilityTimeout was set explicitly below 6 times the consumer\'s timeout; QueueWithDlq reports that choice as its own warning ' +
+      '(cdk-message-patterns:visibilityTimeoutBelowGuidance) on the construct the user configured, so it is reported once.',
+  },
+  /** A maxReceiveCount chosen below AWS guidance for a Lambda consumer: QueueWithDlq reports it itself. */
+  maxReceiveCountBelowGuidance: {
+    ids: ['MessagingChecks-MaxReceiveCountBelowGuidance'],
+    reason:
+      'maxReceiveCount was set explicitly below 5 with a Lambda consumer; QueueWithDlq reports that choice as its own warning ' +
+      '(cdk-message-patterns:maxReceiveCountBelowGuidance) on the construct the user configured, so it is reported once.',
+  },
+  /** Partial batch responses turned off by the user: QueueWithDlq reports it itself. */
+  partialBatchResponsesOff: {
+    ids: ['MessagingChecks-SqsEventSourceWithoutPartialBatchResponse'],
+    reason:
+      'consumerOptions.reportBatchItemFailures was set to false explicitly; QueueWithDlq reports that choice as its own warning ' +
+      '(cdk-message-patterns:partialBatchResponsesOff) on the construct the user configured, so it is reported once.',
+  },
 } as const;
 
 /** Acknowledges the rules of one entry of {@link ACKNOWLEDGEMENTS} on `scope`. */

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -310,6 +310,16 @@ export class QueueWithDlq extends Construct {
       this.eventSourceMapping = findEventSourceMapping(props.consumer, this.eventSource);
       if (this.eventSourceMapping) {
         acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.sqsEventSourceMapping);
+      }
+      if (props.consumerOptions?.reportBatchItemFailures === false) {
+        Annotations.of(this).addWarningV2(
+          'cdk-message-patterns:partialBatchResponsesOff',
+          'consumerOptions.reportBatchItemFailures is false: one failing message makes its whole batch visible again, so every message in it is ' +
+            'processed again and counts a receive toward maxReceiveCount. AWS recommends partial batch responses for SQS event sources.',
+        );
+        if (this.eventSourceMapping) {
+          acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.partialBatchResponsesOff);
+        }
       }
     }
 

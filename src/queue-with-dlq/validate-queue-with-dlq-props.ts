@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueWithDlqProps } from './queue-with-dlq';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
 
 /** Documented defaults of QueueWithDlq; README's table lists them with their reasons. */
@@ -16,6 +17,8 @@ export const QUEUE_DEFAULTS = {
   dataKeyReuse: Duration.minutes(5),
   minimumOldestMessageAgeThreshold: Duration.minutes(5),
   visibilityTimeoutsPerFunctionTimeout: 6,
+  /** AWS's guidance for a queue with a Lambda consumer: at least 5 receives before the dead-letter queue. */
+  maxReceiveCountWithLambda: 5,
 } as const;
 
 /** SQS and Lambda limits the props are checked against. */
@@ -78,6 +81,9 @@ export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps)
   const visibilityTimeout = props.visibilityTimeout ?? defaultVisibilityTimeout(functionTimeout, props.consumerOptions?.maxBatchingWindow);
   if (functionTimeout) {
     checkVisibilityAgainstFunction(scope, v, visibilityTimeout, functionTimeout);
+  }
+  if (props.consumer) {
+    checkMaxReceiveCountAgainstLambda(scope, maxReceiveCount);
   }
 
   const oldestMessageAgeThreshold =
@@ -228,7 +234,26 @@ function checkVisibilityAgainstFunction(scope: Construct, v: PropsValidator, vis
       `visibilityTimeout (${describe(visibility)}) is less than 6 times the consumer function's timeout (${describe(functionTimeout)}). ` +
         'AWS recommends at least 6 times, so that messages are not received again while throttled invocations are retried.',
     );
+    acknowledge(scope, ACKNOWLEDGEMENTS.visibilityTimeoutBelowGuidance);
   }
+}
+
+/**
+ * "To give messages a better chance to be processed before sending them to
+ * the DLQ, set the maxReceiveCount on the source queue's redrive policy to at
+ * least 5" (Lambda Developer Guide, "Handling errors for an SQS event source
+ * in Lambda"): a throttled batch counts as a receive too.
+ */
+function checkMaxReceiveCountAgainstLambda(scope: Construct, maxReceiveCount: number): void {
+  if (Token.isUnresolved(maxReceiveCount) || maxReceiveCount >= QUEUE_DEFAULTS.maxReceiveCountWithLambda) {
+    return;
+  }
+  Annotations.of(scope).addWarningV2(
+    'cdk-message-patterns:maxReceiveCountBelowGuidance',
+    `maxReceiveCount (${maxReceiveCount}) is below ${QUEUE_DEFAULTS.maxReceiveCountWithLambda} with a Lambda consumer. AWS recommends at least ` +
+      `${QUEUE_DEFAULTS.maxReceiveCountWithLambda}, so that receives spent on throttled invocations do not move messages to the dead-letter queue.`,
+  );
+  acknowledge(scope, ACKNOWLEDGEMENTS.maxReceiveCountBelowGuidance);
 }
 
 function defaultOldestMessageAgeThreshold(maxReceiveCount: number, visibility: Duration, retention: Duration): Duration {

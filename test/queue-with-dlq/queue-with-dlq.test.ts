@@ -331,6 +331,25 @@ describe('QueueWithDlq consumer', () => {
     const { stack } = synth({ visibilityTimeout: Duration.seconds(60) }, (s) => ({ consumer: userFunction(s, 'Fn', Duration.seconds(10)) }));
     Annotations.fromStack(stack).hasNoWarning('/Test/Orders', Match.anyValue());
   });
+
+  // "set the maxReceiveCount on the source queue's redrive policy to at least 5" (Lambda Developer Guide,
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+  test('a maxReceiveCount below 5 with a consumer is a warning', () => {
+    const { stack } = synth({ maxReceiveCount: 3 }, (s) => ({ consumer: userFunction(s, 'Fn', Duration.seconds(10)) }));
+    Annotations.fromStack(stack).hasWarning('/Test/Orders', Match.stringLikeRegexp('maxReceiveCount \\(3\\) is below 5 with a Lambda consumer'));
+  });
+
+  // Without ReportBatchItemFailures "all items in the batch return to the queue" when the function fails
+  // (Lambda Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+  test('partial batch responses turned off is a warning', () => {
+    const { stack } = synth({ consumerOptions: { reportBatchItemFailures: false } }, (s) => ({ consumer: userFunction(s, 'Fn', Duration.seconds(10)) }));
+    Annotations.fromStack(stack).hasWarning('/Test/Orders', Match.stringLikeRegexp('reportBatchItemFailures is false'));
+  });
+
+  test('a maxReceiveCount below 5 without a consumer is no warning (no Lambda throttles spend receives)', () => {
+    const { stack } = synth({ maxReceiveCount: 3 });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Orders', Match.anyValue());
+  });
 });
 
 describe('QueueWithDlq grants', () => {
