@@ -8,8 +8,9 @@
  * Run with `npx projen test:languages`. LANGUAGES=python,java limits the
  * languages compared.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { describeAnalytics, jsonDifferences, normalizeTemplate, readTemplates } from './cloud-assembly';
 
@@ -111,4 +112,31 @@ describe.each(LANGUAGES)('%s', (language) => {
       );
     }
   });
+
+  // MessagingChecks runs from Python (as it does in examples/python-app, where it finds nothing): on an app with a
+  // queue consumed without a dead-letter queue it reports the rule, in the printed report and in the assembly's report file.
+  // (aws-cdk-lib 2.257, the peer minimum the apps pin, prints the report and sets the exit code of its own Node.js
+  // process only, so the Python process does not fail; aws-cdk-lib 2.276 throws from app.synth(), measured in TypeScript.)
+  if (language === 'python') {
+    test('MessagingChecks reports the error of an app that loses messages (after the setup above)', () => {
+      const python = path.join(ROOT, APP_DIRS.python, '.venv', 'bin', 'python');
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'messaging-checks-python-'));
+      try {
+        const result = spawnSync(python, [path.join(__dirname, 'broken_app.py'), outdir], {
+          env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        const output = `${result.stdout}${result.stderr}`;
+        const reportFile = ['validation-report.json', 'policy-validation-report.json'].map((f) => path.join(outdir, f)).find((f) => fs.existsSync(f));
+        expect(reportFile).toBeDefined();
+        const report = JSON.parse(fs.readFileSync(reportFile!, 'utf8'));
+        const violations = report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({ rule: v.ruleName, severity: v.severity })));
+        expect(violations).toEqual([{ rule: 'MessagingChecks-QueueConsumedWithoutDlq', severity: 'error' }]);
+        expect(output).toContain('MessagingChecks-QueueConsumedWithoutDlq');
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    });
+  }
 });

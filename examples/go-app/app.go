@@ -102,7 +102,15 @@ func NewMessagePatternsStack(scope constructs.Construct, id string, props *awscd
 			}),
 		},
 	})
-	auditQueue := awssqs.NewQueue(stack, jsii.String("AuditQueue"), &awssqs.QueueProps{EnforceSSL: jsii.Bool(true)})
+	// A queue of the app's own: its dead-letter queue keeps what its consumer keeps failing on.
+	auditDlq := awssqs.NewQueue(stack, jsii.String("AuditDeadLetterQueue"), &awssqs.QueueProps{
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	auditQueue := awssqs.NewQueue(stack, jsii.String("AuditQueue"), &awssqs.QueueProps{
+		EnforceSSL:      jsii.Bool(true),
+		DeadLetterQueue: &awssqs.DeadLetterQueue{Queue: auditDlq, MaxReceiveCount: jsii.Number(5)},
+	})
 	placed.AddExistingQueueSubscriber(jsii.String("audit"), auditQueue, &mp.SubscriptionFilterOptions{
 		RawMessageDelivery: jsii.Bool(true),
 	})
@@ -203,6 +211,8 @@ func main() {
 	defer jsii.Close()
 
 	app := awscdk.NewApp(nil)
+	// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+	awscdk.Validations_Of(app).AddPlugins(mp.NewMessagingChecks(app, nil))
 	NewMessagePatternsStack(app, "MessagePatterns", nil)
 	app.Synth(nil)
 }

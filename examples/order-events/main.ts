@@ -9,12 +9,12 @@
  * it keeps failing, alarms say so, and the bus's events are archived for 7
  * days so that they can be replayed.
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EventBusRoute, RouteTarget } from 'cdk-message-patterns';
+import { EventBusRoute, MessagingChecks, RouteTarget } from 'cdk-message-patterns';
 import { Construct } from 'constructs';
 
 export class OrderEventsStack extends Stack {
@@ -78,5 +78,7 @@ exports.handler = async (event) => {
 }
 
 const app = new App();
+// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+Validations.of(app).addPlugins(new MessagingChecks(app));
 new OrderEventsStack(app, 'OrderEvents');
 app.synth();

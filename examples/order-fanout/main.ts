@@ -11,11 +11,11 @@
  * A message SNS cannot deliver to a queue is kept in the topic's subscription
  * dead-letter queue, and an alarm fires.
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { FanoutTopic } from 'cdk-message-patterns';
+import { FanoutTopic, MessagingChecks } from 'cdk-message-patterns';
 import { Construct } from 'constructs';
 
 /** A consumer that logs each order it receives. */
@@ -65,5 +65,7 @@ export class OrderFanoutStack extends Stack {
 }
 
 const app = new App();
+// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+Validations.of(app).addPlugins(new MessagingChecks(app));
 new OrderFanoutStack(app, 'OrderFanout');
 app.synth();

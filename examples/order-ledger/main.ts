@@ -8,9 +8,9 @@
  * - `OrdersV2` is a second projection rebuilt from the trim horizon: it replays
  *   every retained event into a new table while `orders` keeps serving.
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisCqrsPipeline } from 'cdk-message-patterns';
+import { KinesisCqrsPipeline, MessagingChecks } from 'cdk-message-patterns';
 import { Construct } from 'constructs';
 
 export class OrderLedgerStack extends Stack {
@@ -77,5 +77,7 @@ exports.handler = async ({ orderId }) => {
 }
 
 const app = new App();
+// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+Validations.of(app).addPlugins(new MessagingChecks(app));
 new OrderLedgerStack(app, 'OrderLedger');
 app.synth();

@@ -3,9 +3,9 @@
  * function. A message that fails three times moves to the dead-letter queue
  * `order-processing-dlq`, and an alarm fires.
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { QueueWithDlq } from 'cdk-message-patterns';
+import { MessagingChecks, QueueWithDlq } from 'cdk-message-patterns';
 import { Construct } from 'constructs';
 
 export class OrderProcessingStack extends Stack {
@@ -42,5 +42,7 @@ exports.handler = async (event) => {
 }
 
 const app = new App();
+// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+Validations.of(app).addPlugins(new MessagingChecks(app));
 new OrderProcessingStack(app, 'OrderProcessing');
 app.synth();

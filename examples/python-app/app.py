@@ -22,6 +22,7 @@ from cdk_message_patterns import (
     FanoutTopic,
     FilteredSubscription,
     KinesisCqrsPipeline,
+    MessagingChecks,
     QueueSubscriberOptions,
     QueueWithDlq,
     RouteTarget,
@@ -103,7 +104,10 @@ class MessagePatternsStack(cdk.Stack):
                 }),
             },
         )
-        placed.add_existing_queue_subscriber("audit", sqs.Queue(self, "AuditQueue", enforce_ssl=True), raw_message_delivery=True)
+        # A queue of the app's own: its dead-letter queue keeps what its consumer keeps failing on.
+        audit_dlq = sqs.Queue(self, "AuditDeadLetterQueue", enforce_ssl=True, retention_period=cdk.Duration.days(14))
+        audit = sqs.Queue(self, "AuditQueue", enforce_ssl=True, dead_letter_queue=sqs.DeadLetterQueue(queue=audit_dlq, max_receive_count=5))
+        placed.add_existing_queue_subscriber("audit", audit, raw_message_delivery=True)
         placed.grant_publish(order_service)
 
         # FilteredSubscription: a Lambda function behind an `$or` policy.
@@ -194,5 +198,7 @@ class MessagePatternsStack(cdk.Stack):
 
 
 app = cdk.App()
+# Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+cdk.Validations.of(app).add_plugins(MessagingChecks(app))
 MessagePatternsStack(app, "MessagePatterns")
 app.synth()

@@ -10,7 +10,7 @@
  * subscription, an EventBridge route to three kinds of target, and a Kinesis
  * CQRS pipeline with a second projection using a custom projector.
  */
-import { App, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,7 @@ import {
   FanoutTopic,
   FilteredSubscription,
   KinesisCqrsPipeline,
+  MessagingChecks,
   QueueWithDlq,
   RouteTarget,
   SubscriptionFilters,
@@ -96,7 +97,10 @@ export class MessagePatternsStack extends Stack {
         }),
       },
     });
-    placed.addExistingQueueSubscriber('audit', new sqs.Queue(this, 'AuditQueue', { enforceSSL: true }), { rawMessageDelivery: true });
+    // A queue of the app's own: its dead-letter queue keeps what its consumer keeps failing on.
+    const auditDlq = new sqs.Queue(this, 'AuditDeadLetterQueue', { enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const audit = new sqs.Queue(this, 'AuditQueue', { enforceSSL: true, deadLetterQueue: { queue: auditDlq, maxReceiveCount: 5 } });
+    placed.addExistingQueueSubscriber('audit', audit, { rawMessageDelivery: true });
     placed.grantPublish(orderService);
 
     // FilteredSubscription: a Lambda function behind an `$or` policy.
@@ -176,5 +180,7 @@ export class MessagePatternsStack extends Stack {
 }
 
 const app = new App();
+// Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+Validations.of(app).addPlugins(new MessagingChecks(app));
 new MessagePatternsStack(app, 'MessagePatterns');
 app.synth();

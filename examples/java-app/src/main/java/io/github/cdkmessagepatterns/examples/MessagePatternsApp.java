@@ -8,6 +8,7 @@ import io.github.cdkmessagepatterns.FanoutTopic;
 import io.github.cdkmessagepatterns.FilteredSubscription;
 import io.github.cdkmessagepatterns.KinesisCqrsPipeline;
 import io.github.cdkmessagepatterns.LambdaTargetOptions;
+import io.github.cdkmessagepatterns.MessagingChecks;
 import io.github.cdkmessagepatterns.NewQueueTargetOptions;
 import io.github.cdkmessagepatterns.Projection;
 import io.github.cdkmessagepatterns.ProjectionOptions;
@@ -27,6 +28,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Match;
@@ -43,6 +45,7 @@ import software.amazon.awscdk.services.sns.FilterOrPolicy;
 import software.amazon.awscdk.services.sns.NumericConditions;
 import software.amazon.awscdk.services.sns.StringConditions;
 import software.amazon.awscdk.services.sns.SubscriptionFilter;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -123,8 +126,11 @@ public final class MessagePatternsApp {
                                     "tier", FilterOrPolicy.filter(SubscriptionFilter.stringFilter(
                                             StringConditions.builder().allowlist(List.of("gold", "platinum")).build()))))))
                     .build());
-            placed.addExistingQueueSubscriber("audit", Queue.Builder.create(this, "AuditQueue").enforceSsl(true).build(),
-                    SubscriptionFilterOptions.builder().rawMessageDelivery(true).build());
+            // A queue of the app's own: its dead-letter queue keeps what its consumer keeps failing on.
+            Queue auditDlq = Queue.Builder.create(this, "AuditDeadLetterQueue").enforceSsl(true).retentionPeriod(Duration.days(14)).build();
+            Queue audit = Queue.Builder.create(this, "AuditQueue").enforceSsl(true)
+                    .deadLetterQueue(DeadLetterQueue.builder().queue(auditDlq).maxReceiveCount(5).build()).build();
+            placed.addExistingQueueSubscriber("audit", audit, SubscriptionFilterOptions.builder().rawMessageDelivery(true).build());
             placed.grantPublish(orderService);
 
             // FilteredSubscription: a Lambda function behind an `$or` policy.
@@ -212,6 +218,8 @@ public final class MessagePatternsApp {
 
     public static void main(final String[] args) {
         App app = new App();
+        // Message-loss and deploy-time checks: errors fail the synth, warnings are reported.
+        Validations.of(app).addPlugins(new MessagingChecks(app));
         new MessagePatternsStack(app, "MessagePatterns", null);
         app.synth();
     }
