@@ -3,10 +3,22 @@
  * time, in template size and resources, and in fixed monthly fees, against the
  * same architecture hand-written with aws-cdk-lib L2 constructs and against the
  * closest AWS Solutions Constructs; the largest number of instances of each
- * that fits in one CloudFormation stack; and the throughput of the Kinesis
- * projector. Prints tables and writes everything as JSON.
+ * that fits in one CloudFormation stack; the time the validation pack
+ * MessagingChecks adds to the synth, against cdk-nag's AwsSolutionsChecks; and
+ * the throughput of the Kinesis projector. Prints tables and writes everything
+ * as JSON.
  *
  *   npm run bench [-- --runs=3 --counts=1,10,50 --patterns=QueueWithDlq,... --no-projector --no-emulator --out=bench/results.json]
+ *
+ * `--only=packs` measures the validation packs only, and writes them into the
+ * results file under `packOverhead`, keeping what it holds otherwise:
+ *
+ *   npx ts-node --transpile-only -P tsconfig.dev.json bench/run.ts --only=packs --runs=3 [--pack-variants=library,aws-cdk-lib]
+ *
+ * The packs are measured on the library's version (a) of each pattern unless
+ * `--pack-variants` names others. aws-cdk-lib's built-in CloudFormation
+ * validation runs in every synth, as it does in users' apps; with
+ * `CDK_VALIDATION=false` in the environment it does not.
  *
  * (`npm run bench` installs, compiles and bundles first; this file expects
  * lib/ and assets/ to be there.)
@@ -16,6 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runProjectorBench, ProjectorBenchRow } from './projector/throughput';
+import { PackName, PackResult, PACKS } from './synth/packs';
 import { PATTERNS, PatternBench, PROJECTOR_ASSET, Variant, VARIANTS } from './synth/patterns';
 import { fixedMonthlyCost, FixedCost, PRICES, PRICES_READ_ON } from './synth/prices';
 import type { WorkerResult } from './synth/worker';
@@ -35,6 +48,10 @@ interface Options {
   readonly projector: boolean;
   readonly emulator: boolean;
   readonly out: string;
+  /** Only the validation packs' overhead, merged into `out`. */
+  readonly onlyPacks: boolean;
+  /** The versions the packs are measured on. */
+  readonly packVariants: Variant[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -42,13 +59,23 @@ function parseOptions(argv: string[]): Options {
     const [key, value] = arg.replace(/^--/, '').split('=');
     return [key, value ?? 'true'] as [string, string];
   }));
-  const known = ['runs', 'counts', 'patterns', 'no-projector', 'no-emulator', 'out'];
+  const known = ['runs', 'counts', 'patterns', 'no-projector', 'no-emulator', 'out', 'only', 'pack-variants'];
   for (const key of flags.keys()) {
     if (!known.includes(key)) {
       throw new Error(`unknown option --${key}; options: ${known.map((k) => `--${k}`).join(' ')}`);
     }
   }
   const names = flags.get('patterns')?.split(',');
+  const only = flags.get('only');
+  if (only !== undefined && only !== 'packs') {
+    throw new Error(`--only=${only}: the only part that runs alone is --only=packs`);
+  }
+  const packVariants = (flags.get('pack-variants') ?? 'library').split(',') as Variant[];
+  for (const variant of packVariants) {
+    if (!VARIANTS.includes(variant)) {
+      throw new Error(`--pack-variants: unknown version ${variant}; one of ${VARIANTS.join(', ')}`);
+    }
+  }
   return {
     runs: Number(flags.get('runs') ?? 3),
     counts: (flags.get('counts') ?? '1,10,50').split(',').map(Number),
@@ -56,6 +83,8 @@ function parseOptions(argv: string[]): Options {
     projector: !flags.has('no-projector'),
     emulator: !flags.has('no-emulator'),
     out: path.resolve(REPO_ROOT, flags.get('out') ?? 'bench/results.json'),
+    onlyPacks: only === 'packs',
+    packVariants,
   };
 }
 
@@ -75,13 +104,16 @@ const median = (values: number[]): number => {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-message-patterns-bench-'));
 let runSequence = 0;
 
-/** Runs one synth in a fresh process; `unlimited` turns aws-cdk-lib's 500-resource check off. */
-function synthOnce(pattern: string, variant: Variant, count: number, unlimited = false): WorkerResult {
-  const id = `${pattern}-${variant}-${count}-${runSequence++}`;
+/**
+ * Runs one synth in a fresh process; `unlimited` turns aws-cdk-lib's 500-resource check off; `packs` are the
+ * validation packs registered on the app.
+ */
+function synthOnce(pattern: string, variant: Variant, count: number, unlimited = false, packs: readonly PackName[] = []): WorkerResult {
+  const id = `${pattern}-${variant}-${count}-${packs.join('+') || 'nopack'}-${runSequence++}`;
   const outdir = path.join(scratch, id);
   const resultFile = path.join(scratch, `${id}.json`);
   const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', WORKER, pattern, variant, String(count), outdir, resultFile,
-    ...(unlimited ? ['unlimited'] : [])], {
+    ...(unlimited ? ['unlimited'] : []), ...(packs.length ? [`packs=${packs.join(',')}`] : [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.dev.json') },
     encoding: 'utf8',
@@ -221,6 +253,121 @@ function stackLimit(pattern: string, variant: Variant, one: TemplateFigures, ten
 }
 
 // ---------------------------------------------------------------------------
+// Validation packs
+
+/** What one pack adds to the synth of one app, and what it reports on it. */
+interface PackFigures {
+  /** Median `app.synth()` time with the pack registered, and what it adds to the median without. */
+  readonly appSynthMs: number;
+  readonly addedMs: number;
+  /** Median time in the pack's own `validate()`. */
+  readonly validateMs: number;
+  readonly appSynthMsRuns: number[];
+  readonly validateMsRuns: number[];
+  /** Findings (violating resources) of the last run: all, errors, warnings, by rule. */
+  readonly findings: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly rules: Record<string, number>;
+  /** The pack's errors made `app.synth()` throw (the time runs to the throw). */
+  readonly validationFailed: boolean;
+  readonly version?: string;
+  readonly ruleCount?: number;
+}
+
+interface PackOverhead {
+  readonly pattern: string;
+  readonly variant: Variant;
+  readonly count: number;
+  /** Median `app.synth()` time without any pack. */
+  readonly appSynthMs: number;
+  readonly appSynthMsRuns: number[];
+  readonly packs: Record<PackName, PackFigures>;
+  /** added(MessagingChecks) / added(AwsSolutions), from the synth times; undefined when either is not above zero. */
+  readonly ratio?: number;
+  /** The same ratio from the time in `validate()`. */
+  readonly validateRatio?: number;
+}
+
+/** The configurations measured: no pack, then each pack alone. */
+const PACK_SETS: ReadonlyArray<readonly PackName[]> = [[], ...PACKS.map((pack) => [pack])];
+
+/** A synth with `packs`; a synth made to throw by the packs' errors is measured all the same. */
+function synthWithPacks(pattern: string, variant: Variant, count: number, packs: readonly PackName[]): WorkerResult {
+  const result = synthOnce(pattern, variant, count, true, packs);
+  if (result.error) {
+    throw new Error(`${pattern} ${variant} ×${count} with ${packs.join(', ') || 'no pack'}: ${result.error}`);
+  }
+  const crashed = result.packs?.find((p) => p.crashed);
+  if (crashed) {
+    throw new Error(`${pattern} ${variant} ×${count}: ${crashed.pack}'s validate() threw: ${crashed.crashed}`);
+  }
+  return result;
+}
+
+const positiveRatio = (value: number, base: number): number | undefined => (value > 0 && base > 0 ? value / base : undefined);
+
+/** Warm-up, then `runs` synths without a pack and with each pack, interleaved as in `measure`. */
+function measurePacks(pattern: PatternBench, variant: Variant, count: number, runs: number): PackOverhead {
+  const results = PACK_SETS.map(() => [] as WorkerResult[]);
+  for (let run = -1; run < runs; run++) {
+    PACK_SETS.forEach((packs, i) => {
+      const result = synthWithPacks(pattern.name, variant, count, packs);
+      if (run >= 0) {
+        results[i].push(result);
+      }
+    });
+  }
+  const [base, ...withPack] = results;
+  const baseMs = median(base.map((r) => r.appSynthMs));
+  const packs = Object.fromEntries(PACKS.map((pack, i) => [pack, packFigures(pack, withPack[i], baseMs)])) as Record<PackName, PackFigures>;
+  return {
+    pattern: pattern.name,
+    variant,
+    count,
+    appSynthMs: baseMs,
+    appSynthMsRuns: base.map((r) => Math.round(r.appSynthMs)),
+    packs,
+    ratio: positiveRatio(packs.MessagingChecks.addedMs, packs.AwsSolutions.addedMs),
+    validateRatio: positiveRatio(packs.MessagingChecks.validateMs, packs.AwsSolutions.validateMs),
+  };
+}
+
+function packFigures(pack: PackName, measured: WorkerResult[], baseMs: number): PackFigures {
+  const own = (r: WorkerResult): PackResult => r.packs!.find((p) => p.pack === pack)!;
+  const last = own(measured[measured.length - 1]);
+  const appSynthMs = median(measured.map((r) => r.appSynthMs));
+  return {
+    appSynthMs,
+    addedMs: appSynthMs - baseMs,
+    validateMs: median(measured.map((r) => own(r).validateMs)),
+    appSynthMsRuns: measured.map((r) => Math.round(r.appSynthMs)),
+    validateMsRuns: measured.map((r) => Math.round(own(r).validateMs)),
+    findings: last.findings,
+    errors: last.errors,
+    warnings: last.warnings,
+    rules: last.rules,
+    validationFailed: measured.some((r) => r.validationFailed === true),
+    version: last.version,
+    ruleCount: last.ruleCount,
+  };
+}
+
+function measureAllPacks(options: Options): PackOverhead[] {
+  const count = Math.max(...options.counts);
+  const rows: PackOverhead[] = [];
+  for (const pattern of options.patterns) {
+    for (const variant of options.packVariants) {
+      log(`${pattern.name} ${variant} ×${count}: ${options.runs} runs without a pack and with each of ${PACKS.join(', ')} after a warm-up`);
+      const row = measurePacks(pattern, variant, count, options.runs);
+      log(`  ${PACKS.map((p) => `${p} ${added(row.packs[p].addedMs)} (validate() ${ms(row.packs[p].validateMs)}), ${row.packs[p].findings} findings`).join('; ')}`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------
 // Report
 
 const ratio = (value: number, base: number): string => (base === 0 ? (value === 0 ? '=' : '∞') : `×${(value / base).toFixed(2)}`);
@@ -263,6 +410,58 @@ function instanceTable(measurements: Measurement[], limits: StackLimit[], option
     '$/month (b)', '(a)', '(c)', 'max N (a / b / c)'], rows);
 }
 
+/** (a), (b) or (c). */
+const variantLabel = (variant: Variant): string => `(${'abc'[VARIANTS.indexOf(variant)]})`;
+const ms = (value: number): string => `${value < 0 ? '−' : ''}${Math.abs(Math.round(value))} ms`;
+const added = (value: number): string => (value < 0 ? ms(value) : `+${ms(value)}`);
+const times = (value: number | undefined): string => (value === undefined ? 'n/a' : `×${value < 0.1 ? value.toPrecision(2) : value.toFixed(2)}`);
+
+function findingsCell(figures: PackFigures): string {
+  const detail = [figures.errors ? `${figures.errors} errors` : '', figures.warnings ? `${figures.warnings} warnings` : ''].filter((d) => d);
+  return `${figures.findings}${detail.length ? ` (${detail.join(', ')})` : ''}${figures.validationFailed ? ', synth failed' : ''}`;
+}
+
+/** One row per pattern and version, and the sum over all when there is more than one. */
+function packTable(rows: PackOverhead[]): string {
+  const [mc, nag] = PACKS;
+  const line = (name: string, version: string, base: number, m: Pick<PackFigures, 'addedMs' | 'validateMs'>, n: Pick<PackFigures, 'addedMs' | 'validateMs'>,
+    findings: string[]) => [name, version, ms(base), added(m.addedMs), added(n.addedMs), times(positiveRatio(m.addedMs, n.addedMs)),
+    ms(m.validateMs), ms(n.validateMs), times(positiveRatio(m.validateMs, n.validateMs)), ...findings];
+  const body = rows.map((r) => line(r.pattern, variantLabel(r.variant), r.appSynthMs, r.packs[mc], r.packs[nag],
+    [findingsCell(r.packs[mc]), findingsCell(r.packs[nag])]));
+  if (rows.length > 1) {
+    const sum = (f: (r: PackOverhead) => number) => rows.reduce((total, r) => total + f(r), 0);
+    const total = (pack: PackName) => ({ addedMs: sum((r) => r.packs[pack].addedMs), validateMs: sum((r) => r.packs[pack].validateMs) });
+    body.push(line('all (sum)', '', sum((r) => r.appSynthMs), total(mc), total(nag),
+      [String(sum((r) => r.packs[mc].findings)), String(sum((r) => r.packs[nag].findings))]));
+  }
+  return table(['pattern', 'version', 'app.synth(), no pack', `+ ${mc}`, `+ ${nag}`, 'ratio', `${mc} validate()`, `${nag} validate()`, 'ratio',
+    `${mc} findings`, `${nag} findings`], body);
+}
+
+/** The rules that reported findings, per pattern and pack. */
+function packFindingNotes(rows: PackOverhead[]): string[] {
+  return rows.flatMap((r) => PACKS.filter((pack) => r.packs[pack].findings > 0).map((pack) =>
+    `${r.pattern} ${variantLabel(r.variant)} ${pack}: ${Object.entries(r.packs[pack].rules).map(([rule, n]) => `${rule} ×${n}`).join(', ')}`));
+}
+
+function packReport(rows: PackOverhead[], runs: number): string {
+  const count = rows[0]?.count;
+  const mc = rows[0]?.packs.MessagingChecks;
+  const packs = `${PACKS[0]} of lib/ (${mc?.ruleCount ?? '?'} rules), ${PACKS[1]} = AwsSolutionsChecks of cdk-nag ${packageVersion('cdk-nag')}`;
+  const notes = packFindingNotes(rows);
+  return [
+    `Validation packs at N = ${count}: app.synth() without a pack, the time each pack adds to it (medians of ${runs} runs after a warm-up, one process each),`,
+    `the time in the pack's own validate(), and the ratio ${PACKS[0]} / ${PACKS[1]} of each; ${packs};`,
+    `built-in CloudFormation validation ${builtinValidation() ? 'on' : 'off (CDK_VALIDATION=false)'}:`,
+    packTable(rows),
+    ...(notes.length ? ['Findings by rule:', ...notes.map((n) => `  - ${n}`)] : ['No pack reported a finding.']),
+  ].join('\n');
+}
+
+/** Whether aws-cdk-lib's built-in CloudFormation validation runs in the workers. */
+const builtinValidation = (): boolean => process.env.CDK_VALIDATION !== 'false';
+
 function projectorTable(rows: ProjectorBenchRow[]): string {
   return table(['back end', 'workload', 'entities', 'records', 'records/s', 'reads/record', 'writes/record'], rows.map((r) => [
     r.backEnd, r.workload, String(r.entities), String(r.records),
@@ -296,14 +495,66 @@ function packageVersion(name: string): string {
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  for (const required of [path.join(REPO_ROOT, 'lib', 'index.js'), path.join(PROJECTOR_ASSET, 'index.js')]) {
-    if (!fs.existsSync(required)) {
-      throw new Error(`${path.relative(REPO_ROOT, required)} is missing: run \`npx projen compile && npx projen bundle\` first (or \`npm run bench\`)`);
+function machineFigures() {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+type Machine = ReturnType<typeof machineFigures>;
+
+const machineLine = (machine: Machine): string =>
+  `Benchmark of ${new Date().toISOString().slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node.js ${machine.node}`;
+
+/** The figures of the validation packs, as the results file holds them under `packOverhead`. */
+function packOverheadJson(rows: PackOverhead[], options: Options, machine: Machine, started: number) {
+  return {
+    date: new Date().toISOString(),
+    machine,
+    versions: { 'aws-cdk-lib': packageVersion('aws-cdk-lib'), 'cdk-nag': packageVersion('cdk-nag') },
+    runs: options.runs,
+    count: Math.max(...options.counts),
+    builtinCloudFormationValidation: builtinValidation(),
+    rows,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+  };
+}
+
+/** `--only=packs`: the packs' table, written into the results file next to what it already holds. */
+function runPacksOnly(options: Options, started: number): void {
+  const machine = machineFigures();
+  const rows = measureAllPacks(options);
+  console.log([machineLine(machine), `(a) cdk-message-patterns, (b) hand-written aws-cdk-lib ${packageVersion('aws-cdk-lib')}, (c) AWS Solutions Constructs`, '',
+    packReport(rows, options.runs)].join('\n'));
+  const previous = fs.existsSync(options.out) ? JSON.parse(fs.readFileSync(options.out, 'utf8')) : {};
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  fs.writeFileSync(options.out, `${JSON.stringify({ ...previous, packOverhead: packOverheadJson(rows, options, machine, started) }, undefined, 2)}\n`);
+  log(`wrote packOverhead into ${path.relative(REPO_ROOT, options.out)} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** What the runs need: the compiled library (with MessagingChecks) and the projector bundle. */
+function checkBuilt(): void {
+  const required = [path.join(REPO_ROOT, 'lib', 'index.js'), path.join(REPO_ROOT, 'lib', 'messaging-checks', 'index.js'), path.join(PROJECTOR_ASSET, 'index.js')];
+  for (const file of required) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`${path.relative(REPO_ROOT, file)} is missing: run \`npx projen compile && npx projen bundle\` first (or \`npm run bench\`)`);
     }
   }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  checkBuilt();
   const started = Date.now();
+  if (options.onlyPacks) {
+    runPacksOnly(options, started);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    return;
+  }
   const measurements: Measurement[] = [];
   const limits: StackLimit[] = [];
   for (const pattern of options.patterns) {
@@ -319,28 +570,24 @@ async function main(): Promise<void> {
       limits.push(limit);
     }
   }
+  const packRows = measureAllPacks(options);
   let projector: ProjectorBenchRow[] = [];
   if (options.projector) {
     log(`projector throughput${options.emulator ? ' (in-process fake and emulator DynamoDB)' : ' (in-process fake)'}`);
     projector = await runProjectorBench({ emulator: options.emulator, log });
   }
 
-  const machine = {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-  };
+  const machine = machineFigures();
   const versions = {
     'cdk-message-patterns': packageVersion('..'),
     'aws-cdk-lib': packageVersion('aws-cdk-lib'),
+    'cdk-nag': packageVersion('cdk-nag'),
     ...Object.fromEntries(['aws-sqs-lambda', 'aws-sns-sqs', 'aws-eventbridge-sqs', 'aws-kinesisstreams-lambda']
       .map((name) => [`@aws-solutions-constructs/${name}`, packageVersion(`solutions-${name}`)])),
   };
   const found = overheads(measurements, options);
   const report = [
-    `Benchmark of ${new Date().toISOString().slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node.js ${machine.node}`,
+    machineLine(machine),
     `(a) cdk-message-patterns, (b) hand-written aws-cdk-lib ${versions['aws-cdk-lib']}, (c) AWS Solutions Constructs; medians of ${options.runs} runs after a warm-up, one process each`,
     '',
     'Synth time (load, build, synth) and peak memory:',
@@ -348,6 +595,8 @@ async function main(): Promise<void> {
     '',
     `Per instance (at N = ${Math.max(...options.counts)}), fixed monthly cost at zero traffic (us-east-1 list prices of ${PRICES_READ_ON}), largest N in one stack:`,
     instanceTable(measurements, limits, options),
+    '',
+    packReport(packRows, options.runs),
     ...(projector.length ? ['', 'Projector throughput:', projectorTable(projector)] : []),
     '',
     found.length ? `(a)/(b) above ×${OVERHEAD_THRESHOLD}:\n${found.map((f) => `  - ${f}`).join('\n')}` : `No (a)/(b) ratio above ×${OVERHEAD_THRESHOLD}.`,
@@ -365,6 +614,7 @@ async function main(): Promise<void> {
     patterns: options.patterns.map((p) => ({ name: p.name, instance: p.instance, solutionsPattern: p.solutionsPattern })),
     measurements,
     stackLimits: limits,
+    packOverhead: packOverheadJson(packRows, options, machine, started),
     projector,
     overheads: found,
     durationSeconds: Math.round((Date.now() - started) / 1000),

@@ -36,7 +36,7 @@ export interface PatternBench {
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The compiled library, as users load it (run `npx projen compile` first). */
-async function library(): Promise<typeof Library> {
+export async function library(): Promise<typeof Library> {
   return import(path.join(REPO_ROOT, 'lib', 'index.js'));
 }
 
@@ -259,7 +259,7 @@ const awsCdkLibBuilds: Record<string, Build> = {
     }
   },
   EventBusRoute: async (stack, count) => {
-    const { Duration } = await import('aws-cdk-lib');
+    const { Duration, Fn } = await import('aws-cdk-lib');
     const cloudwatch = await import('aws-cdk-lib/aws-cloudwatch');
     const events = await import('aws-cdk-lib/aws-events');
     const targets = await import('aws-cdk-lib/aws-events-targets');
@@ -283,7 +283,8 @@ const awsCdkLibBuilds: Record<string, Build> = {
         new cloudwatch.Metric({
           namespace: 'AWS/Events',
           metricName,
-          dimensionsMap: { EventBusName: bus.eventBusName, RuleName: rule.ruleName },
+          // `rule.ruleName` is the rule's Ref, `bus|rule` on a custom bus (cloudformation-coverage-roadmap issue 1131): the bare name is after the `|`.
+          dimensionsMap: { EventBusName: bus.eventBusName, RuleName: Fn.select(1, Fn.split('|', rule.ruleName)) },
           statistic: 'Sum',
           period: Duration.minutes(1),
         }).createAlarm(stack, `Orders${i}${metricName}Alarm`, {
