@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { RouteTargetDeliveryOptions, RouteTargetKind } from './route-target';
+import { newQueueProps } from './validate-event-bus-route-props';
 import { keyPolicyAllows } from '../core/alarm-topic';
 import { AsyncFailurePath, ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
@@ -79,7 +80,7 @@ export function bindRouteTarget(
     case RouteTargetKind.QUEUE:
       return { ruleTarget: new QueueRuleTarget(scope, spec.queue!, delivery, spec.input, spec.messageGroupId) };
     case RouteTargetKind.NEW_QUEUE: {
-      const createdQueue = new QueueWithDlq(scope, queueId, spec.queueProps);
+      const createdQueue = new QueueWithDlq(scope, queueId, newQueueProps(spec.queueProps));
       return { ruleTarget: new QueueRuleTarget(scope, createdQueue.queue, delivery, spec.input, spec.messageGroupId), createdQueue };
     }
     case RouteTargetKind.LAMBDA_FUNCTION:

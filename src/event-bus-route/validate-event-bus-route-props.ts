@@ -1,10 +1,11 @@
-import { Annotations, Duration, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventBusRouteProps } from './event-bus-route';
-import { RouteTargetKind } from './route-target';
+import { RouteTarget, RouteTargetKind } from './route-target';
 import { validateAsyncInvokeOptions } from '../core/async-invoke';
 import { describe, durationSeconds, PropsValidator } from '../core/validation';
+import type { QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 import {
   EVENT_ENVELOPE_FIELDS,
   EventPatternError,
@@ -194,7 +195,47 @@ function validateTargets(v: PropsValidator, props: EventBusRouteProps): void {
       `${at}.messageGroupId is required: the target is a FIFO queue, and EventBridge needs a message group id to send to it ` +
         "(for example events.EventField.fromPath('$.detail.orderId')), got undefined",
     );
+    if (fifo) {
+      validateContentDeduplication(v, at, spec);
+    }
   });
+}
+
+/**
+ * EventBridge sends no deduplication id, so a FIFO queue target must
+ * deduplicate by content ("If you specify an SQS FIFO queue as a target, the
+ * queue must have content-based deduplication enabled", EventBridge API
+ * Reference, Target): SQS refuses every event otherwise. FIFO queues the
+ * route creates have it (see {@link newQueueProps}); a queue brought without it
+ * is refused.
+ */
+function validateContentDeduplication(v: PropsValidator, at: string, spec: RouteTarget['_spec']): void {
+  if (spec.kind === RouteTargetKind.NEW_QUEUE) {
+    v.fail(
+      spec.queueProps?.contentBasedDeduplication === false,
+      `${at}.queueProps.contentBasedDeduplication cannot be false on a FIFO queue target: EventBridge sends no deduplication id, ` +
+        'so SQS would refuse every event; leave it unset (FIFO queues the route creates deduplicate by content), got false',
+    );
+    return;
+  }
+  const cfnQueue = spec.queue?.node.defaultChild;
+  if (!(cfnQueue instanceof sqs.CfnQueue)) {
+    return;
+  }
+  const deduplication = Stack.of(cfnQueue).resolve(cfnQueue.contentBasedDeduplication);
+  v.fail(
+    deduplication !== true && !Token.isUnresolved(cfnQueue.contentBasedDeduplication),
+    `${at} (queue) is a FIFO queue without contentBasedDeduplication: EventBridge sends no deduplication id, so SQS would refuse ` +
+      `every event. Set contentBasedDeduplication: true on the queue, got '${describeQueue(spec.queue!)}'`,
+  );
+}
+
+/** The props of a queue the route creates as a target: FIFO queues deduplicate by content (see validateContentDeduplication). */
+export function newQueueProps(queueProps: QueueWithDlqProps | undefined): QueueWithDlqProps | undefined {
+  if (!newQueueIsFifo(queueProps ?? {}) || queueProps?.contentBasedDeduplication !== undefined) {
+    return queueProps;
+  }
+  return { ...queueProps, contentBasedDeduplication: true };
 }
 
 function validateArchive(v: PropsValidator, props: EventBusRouteProps): void {

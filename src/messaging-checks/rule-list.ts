@@ -4,6 +4,7 @@ import { alarmTopicUnusableByCloudWatch } from './rules/alarm-topic-unusable-by-
 import { asyncLambdaWithoutFailureDestination } from './rules/async-lambda-without-failure-destination';
 import { dlqRetentionShorterThanSource } from './rules/dlq-retention-shorter-than-source';
 import { dlqTypeMismatch } from './rules/dlq-type-mismatch';
+import { fifoTargetWithoutContentDeduplication } from './rules/fifo-target-without-content-deduplication';
 import { fifoTargetWithoutMessageGroup } from './rules/fifo-target-without-message-group';
 import { maxReceiveCountBelowGuidance } from './rules/max-receive-count-below-guidance';
 import { queueConsumedWithoutDlq } from './rules/queue-consumed-without-dlq';
@@ -43,6 +44,7 @@ export const MESSAGING_RULES: readonly MessagingRule[] = [
   // EventBridge rule targets
   ruleTargetWithoutDlq,
   fifoTargetWithoutMessageGroup,
+  fifoTargetWithoutContentDeduplication,
   // Asynchronous Lambda invocations
   asyncLambdaWithoutFailureDestination,
   // Kinesis and DynamoDB stream event sources

@@ -195,9 +195,16 @@ describe('EventBusRoute targets', () => {
 
   test('a FIFO queue target carries its message group id', () => {
     const { template } = synth({}, (s) => ({
-      targets: [RouteTarget.queue(new sqs.Queue(s, 'Fifo', { fifo: true }), { messageGroupId: 'orders' })],
+      targets: [RouteTarget.queue(new sqs.Queue(s, 'Fifo', { fifo: true, contentBasedDeduplication: true }), { messageGroupId: 'orders' })],
     }));
     expect(ruleTargets(template)[0].SqsParameters).toEqual({ MessageGroupId: 'orders' });
+  });
+
+  // "If you specify an SQS FIFO queue as a target, the queue must have content-based deduplication enabled"
+  // (EventBridge API Reference, Target): EventBridge sends no deduplication id (aws/aws-cdk#36498).
+  test('a FIFO queue the route creates deduplicates by content', () => {
+    const { template } = synth({ targets: [RouteTarget.newQueue({ queueProps: { fifo: true }, messageGroupId: 'orders' })] });
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, ContentBasedDeduplication: true, RedrivePolicy: Match.anyValue() });
   });
 
   test('a newQueue target passes its queueProps to QueueWithDlq', () => {

@@ -123,6 +123,27 @@ describe('EventBusRoute validation: targets', () => {
     expect(build({ targets: [RouteTarget.newQueue({ queueProps: { queueName: 'orders.fifo' } })] })).toThrow(/targets\[0\]\.messageGroupId is required/);
   });
 
+  // EventBridge sends no deduplication id: a FIFO target must deduplicate by content (EventBridge API Reference, Target).
+  test('a FIFO queue brought without content-based deduplication is rejected', () => {
+    expect(build({}, (s) => ({ targets: [RouteTarget.queue(new sqs.Queue(s, 'Fifo', { fifo: true }), { messageGroupId: 'orders' })] }))).toThrow(
+      /targets\[0\] \(queue\) is a FIFO queue without contentBasedDeduplication: EventBridge sends no deduplication id/,
+    );
+  });
+
+  test('a new FIFO queue with contentBasedDeduplication false is rejected', () => {
+    expect(build({ targets: [RouteTarget.newQueue({ queueProps: { fifo: true, contentBasedDeduplication: false }, messageGroupId: 'orders' })] })).toThrow(
+      /targets\[0\]\.queueProps\.contentBasedDeduplication cannot be false on a FIFO queue target/,
+    );
+  });
+
+  test('a FIFO queue whose deduplication is a token is not judged', () => {
+    expect(build({}, (s) => ({
+      targets: [RouteTarget.queue(new sqs.Queue(s, 'Fifo', { fifo: true, contentBasedDeduplication: Lazy.any({ produce: () => true }) as any }), {
+        messageGroupId: 'orders',
+      })],
+    }))).not.toThrow();
+  });
+
   test('a FIFO queue with a message group id is accepted', () => {
     expect(build({ targets: [RouteTarget.newQueue({ queueProps: { fifo: true }, messageGroupId: events.EventField.fromPath('$.detail.orderId') })] })).not.toThrow();
   });

@@ -1,0 +1,47 @@
+import { booleanProperty, ruleTargets, targetIsFifo } from '../relations';
+import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+
+/**
+ * A FIFO queue as the target of an EventBridge rule that does not
+ * deduplicate by content: EventBridge sends no deduplication id, so SQS
+ * refuses every event it delivers.
+ */
+export const fifoTargetWithoutContentDeduplication: MessagingRule = {
+  id: 'FifoTargetWithoutContentDeduplication',
+  level: RuleLevel.ERROR,
+  info: 'The rule targets a FIFO queue that does not deduplicate by content: SQS refuses every event EventBridge sends to it.',
+  explanation:
+    'A message sent to a FIFO queue needs a deduplication id unless the queue has content-based deduplication ("The queue should either have ' +
+    'ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"). An EventBridge target sets only the message group id ' +
+    '(SqsParameters has no deduplication id, and an input transformer only changes the body), and the EventBridge API reference says that a ' +
+    'FIFO queue target "must have content-based deduplication enabled". Without it every delivery fails: the event goes to the target\'s ' +
+    'dead-letter queue, or is dropped.',
+  fix:
+    'Turn on content-based deduplication on the queue (aws-cdk-lib: contentBasedDeduplication: true; this library\'s RouteTarget.newQueue does for ' +
+    'FIFO queues), or put a standard queue behind the rule.',
+  sources: [
+    'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html',
+    'https://github.com/aws/aws-cdk/issues/36498',
+    'https://github.com/brefphp/symfony-messenger/pull/35',
+  ],
+  resourceTypes: ['AWS::Events::Rule'],
+  check(rule, graph): RuleFinding[] {
+    return ruleTargets(graph)
+      .filter((t) => t.rule === rule && targetIsFifo(graph, rule, t.target, t.properties.Arn) === true)
+      .flatMap((t): RuleFinding[] => {
+        const queue = t.target.resource;
+        const location = t.location;
+        if (!queue) {
+          return [{
+            level: RuleLevel.INFO,
+            message: `Could not check that its target ${String(t.properties.Id ?? t.location)}, the FIFO queue ${t.target.external}, deduplicates by content.`,
+            location,
+          }];
+        }
+        if (queue.type !== 'AWS::SQS::Queue' || booleanProperty(queue.properties.ContentBasedDeduplication, false) !== false) {
+          return [];
+        }
+        return [{ message: `Its target ${String(t.properties.Id ?? t.location)} is the FIFO queue ${queue.logicalId}, without ContentBasedDeduplication.`, location }];
+      });
+  },
+};
