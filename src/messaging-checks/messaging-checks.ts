@@ -35,7 +35,7 @@ const PACK_NAME = 'MessagingChecks';
  * Register it as cdk-nag packs are registered:
  * `Validations.of(app).addPlugins(new MessagingChecks(app))`. Errors fail the
  * synth; warnings and notes are printed and written to the validation report
- * (the context flag `@aws-cdk/core:strictCfnValidateErrors` makes warnings fail too). Acknowledge a finding on the
+ * (`cdk synth --strict` makes warnings fail too). Acknowledge a finding on the
  * construct it concerns with
  * `Validations.of(construct).acknowledge({ id: 'MessagingChecks-<Rule>', reason })`
  * (the form the report suggests, `MessagingChecks::MessagingChecks-<Rule>`, works too).
@@ -79,8 +79,9 @@ export class MessagingChecks implements IPolicyValidationPlugin {
           const groupKey = `${ruleName(rule)}\u0000${severity}\u0000${finding.message}`;
           const violation = violations.get(groupKey) ?? {
             ruleName: ruleName(rule),
-            description: this.describe(rule, finding.message),
-            fix: rule.fix,
+            description: this.describe(rule, finding.message, severity),
+            // A note says what could not be checked: there is nothing to fix yet.
+            fix: severity === RuleLevel.INFO ? undefined : rule.fix,
             severity,
             violatingResources: [],
           };
@@ -93,8 +94,9 @@ export class MessagingChecks implements IPolicyValidationPlugin {
     return { success: all.every((v) => v.severity !== RuleLevel.ERROR), violations: all };
   }
 
-  private describe(rule: MessagingRule, message: string): string {
-    const summary = `${rule.info} ${message}`;
+  private describe(rule: MessagingRule, message: string, severity: string): string {
+    // A note is not the finding the rule's one line states: it says what the rule could not judge.
+    const summary = severity === RuleLevel.INFO ? `Not checked: ${message}` : `${rule.info} ${message}`;
     return this.verbose ? `${summary} ${rule.explanation} Sources: ${rule.sources.join(' ; ')}` : summary;
   }
 }

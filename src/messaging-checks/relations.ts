@@ -196,7 +196,7 @@ export function serviceSenders(graph: ResourceGraph, queue: GraphResource): Serv
   const senders: ServiceSender[] = [];
   for (const s of subscriptions(graph)) {
     if (s.protocol === 'sqs' && isResource(s.endpoint, queue)) {
-      senders.push({ service: 'sns.amazonaws.com', use: `SNS delivers to it (${s.resource.logicalId})` });
+      senders.push({ service: 'sns.amazonaws.com', use: `SNS delivers to it from ${describeTarget(s.topic)} (subscription ${s.resource.logicalId})` });
     }
     if (isResource(s.deadLetterQueue, queue)) {
       senders.push({ service: 'sns.amazonaws.com', use: `it is the dead-letter queue of the subscription ${s.resource.logicalId}` });

@@ -99,16 +99,12 @@ export class ResourceGraph {
       return resource ? { resource } : { external: `the parameter ${id}` };
     }
     if (isObject(value) && 'Fn::ImportValue' in value) {
-      const exportName = value['Fn::ImportValue'];
-      for (const other of this.byFile.values()) {
-        for (const output of Object.values(other.json.Outputs ?? {})) {
-          if (output.Export && JSON.stringify(output.Export.Name) === JSON.stringify(exportName)) {
-            const producer = this.resources.find((r) => r.templateFile === other.file);
-            return producer ? this.follow(producer, output.Value, type) : { external: `the export ${JSON.stringify(exportName)}` };
-          }
-        }
+      const exported = this.exported(value['Fn::ImportValue']);
+      if (!exported) {
+        return { external: `the export ${JSON.stringify(value['Fn::ImportValue'])} of a stack outside this app` };
       }
-      return { external: `the export ${JSON.stringify(exportName)} of a stack outside this app` };
+      const producer = this.resources.find((r) => r.templateFile === exported.file);
+      return producer ? this.follow(producer, exported.value, type) : { external: `the export ${JSON.stringify(value['Fn::ImportValue'])}` };
     }
     const literal = this.literal(from, value);
     if (literal !== undefined && type !== undefined) {
@@ -124,11 +120,58 @@ export class ResourceGraph {
 
   /** The string a value takes at deployment, or undefined when it depends on something the model does not know. */
   public evaluate(from: GraphResource, value: unknown): string | undefined {
+    return this.evaluateIn(from.templateFile, value);
+  }
+
+  /** The physical name of a resource (the name its template gives, or a stand-in for the one CloudFormation generates). */
+  public physicalName(resource: GraphResource): string | undefined {
     try {
-      return this.byFile.get(from.templateFile)!.model.evaluate(value);
+      return this.byFile.get(resource.templateFile)!.model.physicalName(resource.logicalId);
     } catch {
       return undefined;
     }
+  }
+
+  /** Evaluates in one template, an export of another stack of the app (`Fn::ImportValue`) by the value it exports. */
+  private evaluateIn(file: string, value: unknown): string | undefined {
+    const withImports = this.replaceImports(value);
+    if (withImports === undefined) {
+      return undefined;
+    }
+    try {
+      return this.byFile.get(file)!.model.evaluate(withImports);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The value with each `Fn::ImportValue` of an export of the app replaced by the string it exports; undefined when one cannot be. */
+  private replaceImports(value: unknown): unknown {
+    if (Array.isArray(value)) {
+      const items = value.map((v) => this.replaceImports(v));
+      return items.some((v) => v === undefined) ? undefined : items;
+    }
+    if (!isObject(value)) {
+      return value;
+    }
+    if ('Fn::ImportValue' in value) {
+      const exported = this.exported(value['Fn::ImportValue']);
+      return exported ? this.evaluateIn(exported.file, exported.value) : undefined;
+    }
+    const entries = Object.entries(value).map(([k, v]) => [k, this.replaceImports(v)] as const);
+    return entries.some(([, v]) => v === undefined) ? undefined : Object.fromEntries(entries);
+  }
+
+  /** The template and value of the output exported under `name`, among the templates of the app. */
+  private exported(name: unknown): { file: string; value: unknown } | undefined {
+    for (const other of this.byFile.values()) {
+      for (const output of Object.values(other.json.Outputs ?? {})) {
+        if (output.Export && JSON.stringify(output.Export.Name) === JSON.stringify(name)) {
+          return { file: other.file, value: output.Value };
+        }
+      }
+    }
+    return undefined;
   }
 
   /** A value as a plain string when it holds no reference other than pseudo parameters. */

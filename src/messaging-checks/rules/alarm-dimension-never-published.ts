@@ -1,5 +1,5 @@
 import { PUBLISHED_METRICS } from '../../core/published-metrics';
-import { isObject } from '../resource-graph';
+import { GraphResource, isObject, ResourceGraph } from '../resource-graph';
 import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
@@ -22,15 +22,16 @@ const NAME_DIMENSIONS: Record<string, Record<string, RegExp>> = {
 
 /** Where the right value comes from, per dimension. */
 const RIGHT_VALUE: Record<string, string> = {
-  QueueName: 'the queue\'s name (Fn::GetAtt QueueName; aws-cdk-lib: queue.queueName or queue.metric...()), not its URL (Ref)',
-  TopicName: 'the topic\'s name (Fn::GetAtt TopicName; aws-cdk-lib: topic.topicName or topic.metric...()), not its ARN (Ref)',
+  QueueName: 'the queue\'s name (Fn::GetAtt QueueName; aws-cdk-lib: queue.queueName or queue.metric...())',
+  TopicName: 'the topic\'s name (Fn::GetAtt TopicName; aws-cdk-lib: topic.topicName or topic.metric...())',
   RuleName:
     'the rule\'s bare name: give the rule a Name and use it, or take the part after "|" of its Ref ' +
-    '(Fn::Select [1, Fn::Split ["|", Fn::Join ["|", [Ref, Ref]]]] works on the default bus too; aws-cdk-lib\'s rule.ruleName is the Ref)',
-  EventBusName: 'the bus\'s name (Ref or Fn::GetAtt Name; aws-cdk-lib: bus.eventBusName), not its ARN',
-  FunctionName: 'the function\'s name (Ref; aws-cdk-lib: fn.functionName or fn.metric...()), not its ARN',
-  StreamName: 'the stream\'s name (Ref; aws-cdk-lib: stream.streamName), not its ARN',
-  TableName: 'the table\'s name (Ref; aws-cdk-lib: table.tableName), not its ARN',
+    '(Fn::Select [1, Fn::Split ["|", Fn::Join ["|", [Ref, Ref]]]] works on the default bus too; aws-cdk-lib\'s rule.ruleName is the Ref), ' +
+    'with the EventBusName dimension for a rule of a custom bus',
+  EventBusName: 'the bus\'s name (Ref or Fn::GetAtt Name; aws-cdk-lib: bus.eventBusName)',
+  FunctionName: 'the function\'s name (Ref; aws-cdk-lib: fn.functionName or fn.metric...())',
+  StreamName: 'the stream\'s name (Ref; aws-cdk-lib: stream.streamName)',
+  TableName: 'the table\'s name (Ref; aws-cdk-lib: table.tableName)',
 };
 
 /**
@@ -46,8 +47,12 @@ export const alarmDimensionNeverPublished: MessagingRule = {
     'AWS services publish their metrics under the bare names of their resources: QueueName is the queue\'s name, TopicName the topic\'s name, ' +
     'RuleName the rule\'s name, FunctionName, StreamName and TableName the names. Those names cannot contain ":", "/" or "|", so a dimension ' +
     'holding a queue URL (what Ref returns for a queue), an ARN (Ref of a topic, Fn::GetAtt Arn) or "bus|rule" (what Ref returns for a rule ' +
-    'of a custom event bus) names a metric that never has data: the alarm stays in OK or INSUFFICIENT_DATA whatever happens.',
-  fix: 'Use the resource\'s name as the dimension value; aws-cdk-lib\'s metric methods (queue.metricApproximateAgeOfOldestMessage(), fn.metricErrors()...) do.',
+    'of a custom event bus) names a metric that never has data: the alarm stays in OK or INSUFFICIENT_DATA whatever happens. The same holds ' +
+    'for an alarm on a rule of a custom bus with RuleName alone: "Metrics that specify only the RuleName dimension refer to the default event bus".',
+  fix:
+    'Use the resource\'s name as the dimension value (aws-cdk-lib\'s metric methods, such as queue.metricApproximateAgeOfOldestMessage() ' +
+    'and fn.metricErrors(), do). For a rule of a custom event bus, use its bare name as RuleName together with the bus\'s name as ' +
+    'EventBusName: metrics with RuleName alone are those of the default bus.',
   sources: [
     ...new Set(Object.keys(NAME_DIMENSIONS).map((ns) => PUBLISHED_METRICS[ns].source)),
     'https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/SQS/MCreateQueueRequestctorString.html',
@@ -72,6 +77,9 @@ export const alarmDimensionNeverPublished: MessagingRule = {
       if (!checked || !Array.isArray(metric.dimensions)) {
         continue;
       }
+      if (namespace === 'AWS/Events') {
+        findings.push(...customBusRuleWithoutBus(alarm, graph, metric.dimensions, metric.location));
+      }
       metric.dimensions.forEach((d: unknown, j: number) => {
         if (!isObject(d) || typeof d.Name !== 'string' || !checked[d.Name]) {
           return;
@@ -89,6 +97,41 @@ export const alarmDimensionNeverPublished: MessagingRule = {
     return findings;
   },
 };
+
+/**
+ * An alarm on the metrics of a rule of a custom bus with RuleName and no
+ * EventBusName: "Metrics that specify only the RuleName dimension refer to
+ * the default event bus. Metrics that specify both the EventBusName and
+ * RuleName dimensions refer to a custom event bus" (EventBridge User Guide,
+ * "Monitoring Amazon EventBridge"). The rule is found among the rules of the
+ * app by the name the dimension evaluates to.
+ */
+function customBusRuleWithoutBus(alarm: GraphResource, graph: ResourceGraph, dimensions: unknown[], location: string): RuleFinding[] {
+  const named = (name: string) => dimensions.findIndex((d) => isObject(d) && d.Name === name);
+  const ruleIndex = named('RuleName');
+  if (ruleIndex < 0 || named('EventBusName') >= 0) {
+    return [];
+  }
+  const ruleName = graph.evaluate(alarm, (dimensions[ruleIndex] as Record<string, unknown>).Value);
+  if (ruleName === undefined) {
+    return [];
+  }
+  return graph
+    .ofType('AWS::Events::Rule')
+    .filter((rule) => graph.physicalName(rule) === ruleName && rule.properties.EventBusName !== undefined)
+    .filter((rule) => !['default', undefined].includes(busName(graph.evaluate(rule, rule.properties.EventBusName))))
+    .map((rule) => ({
+      message:
+        `Its dimension RuleName names the rule ${rule.logicalId}, which is on the custom bus ${busName(graph.evaluate(rule, rule.properties.EventBusName))}, ` +
+        'and it has no EventBusName dimension: AWS/Events publishes the metrics of that rule under both, so this metric never has data.',
+      location: `${location}.${ruleIndex}`,
+    }));
+}
+
+/** `EventBusName` of a rule holds a name or an ARN. */
+function busName(value: string | undefined): string | undefined {
+  return value?.startsWith('arn:') ? value.split('/').pop() : value;
+}
 
 function shape(value: string): string {
   if (value.startsWith('https://')) {

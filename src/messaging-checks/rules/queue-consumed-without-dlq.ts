@@ -1,4 +1,4 @@
-import { deadLetterUses, eventSources, isResource, jsonProperty, ruleTargets, subscriptions } from '../relations';
+import { deadLetterUses, describeTarget, eventSources, isResource, jsonProperty, ruleTargets, subscriptions } from '../relations';
 import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
@@ -30,7 +30,9 @@ export const queueConsumedWithoutDlq: MessagingRule = {
     }
     const users = [
       ...eventSources(graph).filter((e) => isResource(e.source, queue)).map((e) => `consumed by ${describeFunction(e.function.resource?.logicalId)} (${e.mapping.logicalId})`),
-      ...subscriptions(graph).filter((s) => s.protocol === 'sqs' && isResource(s.endpoint, queue)).map((s) => `subscribed to a topic (${s.resource.logicalId})`),
+      ...subscriptions(graph)
+        .filter((s) => s.protocol === 'sqs' && isResource(s.endpoint, queue))
+        .map((s) => `subscribed to ${describeTarget(s.topic)} (subscription ${s.resource.logicalId})`),
       ...ruleTargets(graph).filter((t) => isResource(t.target, queue)).map((t) => `a target of the rule ${t.rule.logicalId}`),
     ];
     if (users.length === 0) {

@@ -1,6 +1,6 @@
 import { resourcePolicyAllows } from '../../core/alarm-topic';
-import { isResource, policyDocument, serviceSenders } from '../relations';
-import { GraphResource, ResourceGraph } from '../resource-graph';
+import { isResource, policyDocument, ruleTargets, serviceSenders, subscriptionsOf } from '../relations';
+import { GraphResource, ResourceGraph, Target } from '../resource-graph';
 import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
 
 /**
@@ -29,24 +29,48 @@ export const queuePolicyRefusesSender: MessagingRule = {
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
-  check(queue, graph): RuleFinding[] {
-    // A rule target with an execution role sends with that role: the queue policy is not needed for it.
-    const senders = serviceSenders(graph, queue).filter((s) => !s.withRole);
-    if (senders.length === 0) {
-      return [];
-    }
-    const documents = queuePolicies(graph, queue);
-    return [...new Set(senders.map((s) => s.service))]
-      .filter((service) => !documents.some((d) => resourcePolicyAllows(d, service, 'sqs:SendMessage')))
-      .map((service) => ({
-        message:
-          `${documents.length === 0 ? 'It has no queue policy' : 'No statement of its queue policy allows it'} for ${service} (sqs:SendMessage), and ` +
-          `${[...new Set(senders.filter((s) => s.service === service).map((s) => s.use))].join('; ')}.`,
-        location: 'Properties',
-      }));
+  resourceTypes: ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Events::Rule'],
+  check(resource, graph): RuleFinding[] {
+    return resource.type === 'AWS::SQS::Queue' ? checkQueue(resource, graph) : queuesOutsideTheApp(resource, graph);
   },
 };
+
+function checkQueue(queue: GraphResource, graph: ResourceGraph): RuleFinding[] {
+  // A rule target with an execution role sends with that role: the queue policy is not needed for it.
+  const senders = serviceSenders(graph, queue).filter((s) => !s.withRole);
+  if (senders.length === 0) {
+    return [];
+  }
+  const documents = queuePolicies(graph, queue);
+  return [...new Set(senders.map((s) => s.service))]
+    .filter((service) => !documents.some((d) => resourcePolicyAllows(d, service, 'sqs:SendMessage')))
+    .map((service) => ({
+      message:
+          `${documents.length === 0 ? 'It has no queue policy' : 'No statement of its queue policy allows it'} for ${service} (sqs:SendMessage), and ` +
+          `${[...new Set(senders.filter((s) => s.service === service).map((s) => s.use))].join('; ')}.`,
+      location: 'Properties',
+    }));
+}
+
+/**
+ * A subscription or rule target delivering to a queue outside the app (an
+ * imported queue): aws-cdk-lib cannot add to its policy, and this rule cannot
+ * read it, so it says so.
+ */
+function queuesOutsideTheApp(resource: GraphResource, graph: ResourceGraph): RuleFinding[] {
+  const isQueueArn = (t: Target) => t.external !== undefined && t.external.startsWith('arn:') && t.external.split(':')[2] === 'sqs';
+  const note = (service: string, target: Target, location: string): RuleFinding => ({
+    level: RuleLevel.INFO,
+    message: `the queue ${target.external} is outside the app: its owner must let ${service} send messages to it (sqs:SendMessage), or every delivery is refused.`,
+    location,
+  });
+  if (resource.type === 'AWS::SNS::Subscription') {
+    return subscriptionsOf(graph, resource).filter((s) => s.protocol === 'sqs' && isQueueArn(s.endpoint)).map((s) => note('sns.amazonaws.com', s.endpoint, 'Properties.Endpoint'));
+  }
+  return ruleTargets(graph)
+    .filter((t) => t.rule === resource && t.properties.RoleArn === undefined && isQueueArn(t.target))
+    .map((t) => note('events.amazonaws.com', t.target, `${t.location}.Arn`));
+}
 
 /** The policy documents that apply to the queue: `AWS::SQS::QueuePolicy` (listing it in `Queues`) and `AWS::SQS::QueueInlinePolicy`. */
 function queuePolicies(graph: ResourceGraph, queue: GraphResource): { Statement: any[] }[] {

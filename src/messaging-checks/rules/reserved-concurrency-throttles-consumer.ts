@@ -1,4 +1,4 @@
-import { eventSourceKind, eventSources, isResource, numberProperty, ruleTargets, subscriptions } from '../relations';
+import { describeTarget, eventSourceKind, eventSources, isResource, numberProperty, ruleTargets, subscriptions } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
 import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
 
@@ -28,8 +28,9 @@ export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
     'as a receive, so messages reach the dead-letter queue without ever failing. AWS advises limiting concurrency with the mapping\'s ' +
     'maximum concurrency instead, and not setting that above the reserved concurrency.',
   fix:
-    'Remove the function\'s ReservedConcurrentExecutions (aws-cdk-lib: reservedConcurrentExecutions), or raise it to at least 5 and to at least ' +
-    'the mapping\'s MaximumConcurrency; to limit how fast an SQS queue is consumed, set the mapping\'s maximum concurrency (aws-cdk-lib: maxConcurrency).',
+    'Remove the function\'s ReservedConcurrentExecutions (aws-cdk-lib: reservedConcurrentExecutions), or raise it to at least the mapping\'s ' +
+    'MaximumConcurrency (at least 5 without one); to limit how fast an SQS queue is consumed, set the mapping\'s maximum concurrency ' +
+    '(aws-cdk-lib: maxConcurrency).',
   sources: [
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
     'https://repost.aws/knowledge-center/lambda-sqs-scaling',
@@ -52,12 +53,13 @@ export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
     }
     const findings: RuleFinding[] = [];
     for (const edge of eventSources(graph).filter((e) => isResource(e.function, fn) && eventSourceKind(e) === 'sqs')) {
+      // With a maximum concurrency the poller invokes at most that many at once; without one it starts with five.
       const maximum = numberProperty(edge.mapping.properties.ScalingConfig?.MaximumConcurrency);
-      const needed = Math.max(SQS_POLLER_START_CONCURRENCY, maximum ?? 0);
+      const needed = maximum ?? SQS_POLLER_START_CONCURRENCY;
       if (reserved < needed) {
-        const why = maximum !== undefined && maximum > SQS_POLLER_START_CONCURRENCY
+        const why = maximum !== undefined
           ? `the maximum concurrency of its SQS event source mapping ${edge.mapping.logicalId} is ${maximum}`
-          : `its SQS event source mapping ${edge.mapping.logicalId} starts with ${SQS_POLLER_START_CONCURRENCY} concurrent batches`;
+          : `its SQS event source mapping ${edge.mapping.logicalId} has no maximum concurrency and starts with ${SQS_POLLER_START_CONCURRENCY} concurrent batches`;
         findings.push({ message: `Its reserved concurrency is ${reserved}, and ${why}.`, location });
       }
     }
@@ -69,7 +71,9 @@ export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
 function consumerUses(fn: GraphResource, graph: ResourceGraph): string[] {
   return [
     ...eventSources(graph).filter((e) => isResource(e.function, fn)).map((e) => `invoked by the event source mapping ${e.mapping.logicalId}`),
-    ...subscriptions(graph).filter((s) => s.protocol === 'lambda' && isResource(s.endpoint, fn)).map((s) => `subscribed to a topic (${s.resource.logicalId})`),
+    ...subscriptions(graph)
+      .filter((s) => s.protocol === 'lambda' && isResource(s.endpoint, fn))
+      .map((s) => `subscribed to ${describeTarget(s.topic)} (subscription ${s.resource.logicalId})`),
     ...ruleTargets(graph).filter((t) => isResource(t.target, fn)).map((t) => `a target of the rule ${t.rule.logicalId}`),
   ];
 }

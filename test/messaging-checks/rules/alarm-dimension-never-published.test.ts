@@ -1,9 +1,9 @@
-import { Duration, Fn } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { findingsOfRule } from '../helpers';
+import { checkedApp, findingsOf, findingsOfRule } from '../helpers';
 
 const RULE = 'AlarmDimensionNeverPublished';
 
@@ -76,4 +76,39 @@ test('a dimension value only known at deployment is not judged', () => {
     alarmOn(metric, stack, 'OrdersAge');
   });
   expect(findings).toEqual([]);
+});
+
+// "Metrics that specify only the RuleName dimension refer to the default event bus. Metrics that specify both the
+// EventBusName and RuleName dimensions refer to a custom event bus" (EventBridge User Guide, "Monitoring Amazon EventBridge").
+describe('alarms on the rules of a custom bus', () => {
+  function ruleAlarm(dimensions: (bus: events.EventBus, rule: events.Rule) => Record<string, string>) {
+    return findingsOfRule('AlarmDimensionNeverPublished', (stack) => {
+      const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'app-bus' });
+      const rule = new events.Rule(stack, 'OrderPlaced', { eventBus: bus, ruleName: 'order-placed', eventPattern: { source: ['shop'] } });
+      new cloudwatch.Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: dimensions(bus, rule) })
+        .createAlarm(stack, 'Failed', { threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD });
+    });
+  }
+
+  test('RuleName alone, naming a rule of a custom bus, is an error', () => {
+    const findings = ruleAlarm(() => ({ RuleName: 'order-placed' }));
+    expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/Failed/Resource' })]);
+    expect(findings[0].description).toContain('which is on the custom bus app-bus, and it has no EventBusName dimension');
+  });
+
+  test('RuleName with EventBusName is not flagged', () => {
+    expect(ruleAlarm((bus) => ({ RuleName: 'order-placed', EventBusName: bus.eventBusName }))).toEqual([]);
+  });
+});
+
+// A dimension written in another stack reaches the alarm as Fn::ImportValue: it is evaluated from the exporting stack.
+test('a queue URL imported from another stack of the app is an error too', () => {
+  const app = checkedApp();
+  const queue = new sqs.Queue(new Stack(app, 'Queues'), 'Orders');
+  const monitoring = new Stack(app, 'Monitoring');
+  new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensionsMap: { QueueName: queue.queueUrl } })
+    .createAlarm(monitoring, 'Depth', { threshold: 100, evaluationPeriods: 1 });
+  const findings = findingsOf(app).filter((f) => f.rule === 'AlarmDimensionNeverPublished');
+  expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Monitoring/Depth/Resource' })]);
+  expect(findings[0].description).toContain('is a URL');
 });

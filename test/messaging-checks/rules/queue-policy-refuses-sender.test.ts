@@ -3,6 +3,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { findingsOfRule, queueWithDlq } from '../helpers';
 
 const RULE = 'QueuePolicyRefusesSender';
@@ -63,4 +64,13 @@ test('events-targets.SqsQueue writes the queue policy: not flagged', () => {
     new events.Rule(stack, 'Rule', { eventPattern: { source: ['orders'] }, targets: [new targets.SqsQueue(queueWithDlq(stack, 'Orders'))] });
   });
   expect(findings).toEqual([]);
+});
+
+// aws-cdk-lib cannot add to the policy of an imported queue (its template has no queue policy), and its policy cannot be read here.
+test('a subscription to a queue outside the app is a note', () => {
+  const findings = findingsOfRule(RULE, (stack) => {
+    const queue = sqs.Queue.fromQueueArn(stack, 'Partner', 'arn:aws:sqs:us-east-1:222222222222:partner-events');
+    new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.SqsSubscription(queue));
+  });
+  expect(findings).toEqual([expect.objectContaining({ severity: 'info', description: expect.stringMatching(/^Not checked: the queue arn:aws:sqs:us-east-1:222222222222:partner-events/) })]);
 });
