@@ -126,14 +126,7 @@ class QueueRuleTarget implements events.IRuleTarget {
 
   public bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
     const ruleArn = rule.ruleArn;
-    const sent = this.queue.addToResourcePolicy(eventsStatement(['sqs:SendMessage'], [this.queue.queueArn], { ArnEquals: { 'aws:SourceArn': ruleArn } }));
-    if (!sent.statementAdded) {
-      Annotations.of(this.scope).addWarningV2(
-        'cdk-message-patterns:importedTargetQueue',
-        `The target queue ${this.queue.node.path} is not a queue of this app, so its policy cannot be changed here: its owner must let ` +
-          'events.amazonaws.com send to it (sqs:SendMessage, with the condition aws:SourceArn = the rule\'s ARN), or every event goes to the dead-letter queue.',
-      );
-    }
+    allowEventsOrWarn(this.scope, this.queue, this.queue.queueArn, 'queue', 'sqs:SendMessage', ruleArn);
     const key = this.queue.encryptionMasterKey;
     if (key) {
       const used = key.addToResourcePolicy(
@@ -183,16 +176,7 @@ class TopicRuleTarget implements events.IRuleTarget {
   ) {}
 
   public bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
-    const published = this.topic.addToResourcePolicy(
-      eventsStatement(['sns:Publish'], [this.topic.topicArn], { ArnEquals: { 'aws:SourceArn': rule.ruleArn } }),
-    );
-    if (!published.statementAdded) {
-      Annotations.of(this.scope).addWarningV2(
-        'cdk-message-patterns:importedTargetTopic',
-        `The target topic ${this.topic.node.path} is not a topic of this app, so its policy cannot be changed here: its owner must let ` +
-          'events.amazonaws.com publish to it (sns:Publish, with the condition aws:SourceArn = the rule\'s ARN), or every event goes to the dead-letter queue.',
-      );
-    }
+    allowEventsOrWarn(this.scope, this.topic, this.topic.topicArn, 'topic', 'sns:Publish', rule.ruleArn);
     const key = this.topic.masterKey;
     const cfnKey = key?.node.defaultChild instanceof kms.CfnKey ? key.node.defaultChild : undefined;
     const keyActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
@@ -236,6 +220,30 @@ function deliveryConfig(rule: events.IRule, delivery: ResolvedDelivery): Pick<ev
     },
     deadLetterConfig: { arn: deadLetterQueue.queueArn },
   };
+}
+
+/**
+ * Lets the rule send to the target queue or topic through the target's
+ * resource policy; for a target outside the app, whose policy cannot be
+ * changed here, warns with what its owner must add.
+ */
+function allowEventsOrWarn(
+  scope: Construct,
+  target: sqs.IQueue | sns.ITopic,
+  arn: string,
+  noun: 'queue' | 'topic',
+  action: string,
+  ruleArn: string,
+): void {
+  if (target.addToResourcePolicy(eventsStatement([action], [arn], { ArnEquals: { 'aws:SourceArn': ruleArn } })).statementAdded) {
+    return;
+  }
+  Annotations.of(scope).addWarningV2(
+    noun === 'queue' ? 'cdk-message-patterns:importedTargetQueue' : 'cdk-message-patterns:importedTargetTopic',
+    `The target ${noun} ${target.node.path} is not a ${noun} of this app, so its policy cannot be changed here: its owner must let ` +
+      `events.amazonaws.com ${noun === 'queue' ? 'send to' : 'publish to'} it (${action}, with the condition aws:SourceArn = the rule's ARN), ` +
+      'or every event goes to the dead-letter queue.',
+  );
 }
 
 function eventsStatement(actions: string[], resources: string[], conditions?: Record<string, unknown>): iam.PolicyStatement {

@@ -2,6 +2,7 @@ import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
 import { testStack } from '../helpers/nag';
@@ -235,5 +236,39 @@ describe('EventBusRoute validation: bus, rule, archive and cross-account', () =>
 
   test('every violation is reported at once', () => {
     expect(build({ eventPattern: {}, retryAttempts: 500, targets: [] })).toThrow(/3 invalid props/);
+  });
+});
+
+// A target outside the app: its resource policy cannot be changed here, and EventBridge needs it to let
+// events.amazonaws.com send (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge").
+describe('EventBusRoute targets outside the app', () => {
+  test('an imported queue target gets a warning with the statement its owner must add', () => {
+    const { stack } = testStack();
+    new EventBusRoute(stack, 'Route', {
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.queue(sqs.Queue.fromQueueArn(stack, 'Partner', 'arn:aws:sqs:us-east-1:222222222222:partner'))],
+    });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Route',
+      Match.stringLikeRegexp('The target queue Test/Partner is not a queue of this app.*sqs:SendMessage, with the condition aws:SourceArn'),
+    );
+  });
+
+  test('an imported topic target gets a warning with the statement its owner must add', () => {
+    const { stack } = testStack();
+    new EventBusRoute(stack, 'Route', {
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.topic(sns.Topic.fromTopicArn(stack, 'Partner', 'arn:aws:sns:us-east-1:222222222222:partner'))],
+    });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Route',
+      Match.stringLikeRegexp('The target topic Test/Partner is not a topic of this app.*sns:Publish, with the condition aws:SourceArn'),
+    );
+  });
+
+  test('a queue of the app gets no such warning', () => {
+    const { stack } = testStack();
+    new EventBusRoute(stack, 'Route', { eventPattern: { source: ['shop'] }, targets: [RouteTarget.queue(new sqs.Queue(stack, 'Mine'))] });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Route', Match.stringLikeRegexp('is not a queue of this app'));
   });
 });
