@@ -13,8 +13,8 @@ import { AsyncFailurePath } from '../core/async-invoke';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
-import { EventPatternMatcher } from '../routing/event-pattern-matcher';
-import { MatchExplanation } from '../routing/match-explanation';
+import { EventPatternMatcher } from '../routing/eventbridge/event-pattern-matcher';
+import { MatchExplanation } from '../routing/model/match-explanation';
 
 /**
  * Options of the archive of a route's event bus, kept for replay.

@@ -8,11 +8,11 @@ import { describe, durationSeconds, PropsValidator } from '../core/validation';
 import type { QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 import {
   EVENT_ENVELOPE_FIELDS,
-  EventPatternError,
   eventPatternToJson,
   parseEventPattern,
   topLevelFieldsOutsideEnvelope,
-} from '../routing/event-pattern';
+} from '../routing/eventbridge';
+import { PatternError as EventPatternError } from '../routing/model/errors';
 
 /** Documented defaults of EventBusRoute; README's table lists them with their reasons. */
 export const ROUTE_DEFAULTS = {

@@ -17,7 +17,7 @@ import { PropsValidator } from '../core/validation';
 import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
 import { subscriptionDeadLetterQueueOf } from '../filtered-subscription/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
-import { SnsMessage } from '../routing/sns-filter-policy-matcher';
+import { SnsMessage } from '../routing/sns/sns-filter-policy-matcher';
 
 /**
  * A subscriber queue that a FanoutTopic creates: any QueueWithDlq prop, plus

@@ -1,6 +1,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PropsValidator } from '../core/validation';
-import { FilterPolicyError, FilterPolicyScope, parseFilterPolicy, ParsedFilterPolicy } from '../routing/sns-filter-policy';
+import { PatternError as FilterPolicyError } from '../routing/model/errors';
+import { FilterPolicyScope, parseFilterPolicy, ParsedFilterPolicy } from '../routing/sns';
 
 /** The two ways a subscription's filter policy can be given. */
 export interface FilterPolicyProps {

@@ -10,8 +10,8 @@ import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscri
 import { ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
-import { MatchExplanation } from '../routing/match-explanation';
-import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns-filter-policy-matcher';
+import { MatchExplanation } from '../routing/model/match-explanation';
+import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns/sns-filter-policy-matcher';
 
 /**
  * How a subscription filters the messages of its topic, and how they are

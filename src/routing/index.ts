@@ -1,3 +1,3 @@
-export * from './match-explanation';
-export * from './event-pattern-matcher';
-export * from './sns-filter-policy-matcher';
+export * from './model/match-explanation';
+export * from './eventbridge/event-pattern-matcher';
+export * from './sns/sns-filter-policy-matcher';

@@ -2,7 +2,7 @@
  * The one list of known differences between event-ruler's verdicts and the
  * behaviour this library follows (the services' documented behaviour). Pairs a
  * deviation applies to are left out of the differential comparison and counted
- * in the report; each is explained in the README section "Where event-ruler and
+ * in the report; each is explained in docs/routing.md, "Where event-ruler and
  * the EventBridge documentation differ".
  *
  * One more kind of pair is set apart by the harness itself, at run time:
@@ -12,11 +12,10 @@
  */
 import { Json, JsonObject } from './generators';
 import { Deviation } from './harness';
-import { compileEventPattern } from '../../src/routing/compile-event-pattern';
-import { compileFilterPolicy } from '../../src/routing/compile-filter-policy';
-import { alternative, CompiledAlternative, CompiledRule, flatten, leaf, matchesRule, parseIpAddress } from '../../src/routing/engine';
-import { parseEventPattern } from '../../src/routing/event-pattern';
-import { FilterPolicyScope, parseFilterPolicy } from '../../src/routing/sns-filter-policy';
+import { parseEventPattern } from '../../src/routing/eventbridge';
+import { flatten, matchesRule } from '../../src/routing/machine';
+import { alternative, CompiledAlternative, CompiledRule, compileRule, leaf, parseIpAddress } from '../../src/routing/model';
+import { FilterPolicyScope, parseFilterPolicy } from '../../src/routing/sns';
 
 /**
  * Whether `$or` is an ordinary field name in the pattern, as event-ruler reads it when the pattern is not valid with
@@ -150,10 +149,10 @@ export const EVENT_RULER_DEVIATIONS: readonly Deviation[] = [
 /** The `$or`-free alternatives of a pattern (or, failing that, of an SNS body policy); undefined when neither parses. */
 function alternativesOf(pattern: JsonObject): readonly CompiledAlternative[] | undefined {
   try {
-    return compileEventPattern(parseEventPattern(pattern)).alternatives;
+    return compileRule(parseEventPattern(pattern), 'The event pattern').alternatives;
   } catch {
     try {
-      return compileFilterPolicy(parseFilterPolicy(pattern, FilterPolicyScope.MESSAGE_BODY)).alternatives;
+      return compileRule(parseFilterPolicy(pattern, FilterPolicyScope.MESSAGE_BODY), 'The filter policy').alternatives;
     } catch {
       return undefined;
     }
@@ -189,7 +188,7 @@ function existsTrueOnNullOrEmptyString(pair: { pattern: JsonObject; event: JsonO
   }
   let rule: CompiledRule;
   try {
-    rule = compileFilterPolicy(parseFilterPolicy(pair.pattern, FilterPolicyScope.MESSAGE_BODY));
+    rule = compileRule(parseFilterPolicy(pair.pattern, FilterPolicyScope.MESSAGE_BODY), 'The filter policy');
   } catch {
     return false;
   }

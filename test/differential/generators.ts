@@ -89,7 +89,7 @@ export interface Dialect {
   readonly name: 'eventbridge' | 'sns';
   /** EventBridge: wildcard, anything-but wildcard/equals-ignore-case, prefix/suffix equals-ignore-case. */
   readonly extendedOperators: boolean;
-  /** SNS: only strings that do not look like IP addresses as exact values (see the README). */
+  /** SNS: only strings that do not look like IP addresses as exact values (see docs/routing.md). */
   readonly ipLikeExactStrings: boolean;
   /**
    * SNS: no cidr on an IPv4-mapped IPv6 address (`::ffff:a00:1/100`): event-ruler reads it as IPv4 and rejects its mask

@@ -45,7 +45,7 @@ export interface DifferentialReport {
 
 /**
  * event-ruler 2.1.0 answers some pairs differently from call to call in one JVM (its verdict then depends on hash
- * ordering, see the README). Such pairs are told apart by asking again; they are counted under this id.
+ * ordering, see docs/routing.md). Such pairs are told apart by asking again; they are counted under this id.
  */
 export const UNSTABLE = {
   id: 'event-ruler-verdict-unstable',

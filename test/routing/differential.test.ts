@@ -8,7 +8,7 @@
  * ROUTING_DIFFERENTIAL_SEED change the size and seed.
  */
 import { EventPatternMatcher } from '../../src/routing';
-import { EventPatternError } from '../../src/routing/event-pattern';
+import { PatternError } from '../../src/routing/model';
 import { EVENT_RULER_DEVIATIONS } from '../differential/deviations';
 import { eventBridgeAnyFieldPairArb, eventBridgePairArb, Pair } from '../differential/generators';
 import { OurVerdict, runDifferential } from '../differential/harness';
@@ -25,7 +25,7 @@ function ours(pair: Pair): OurVerdict {
   try {
     return EventPatternMatcher.matchesJson(pair.pattern, pair.event);
   } catch (e) {
-    if (e instanceof EventPatternError) {
+    if (e instanceof PatternError) {
       return 'invalid';
     }
     throw e;

@@ -2,7 +2,7 @@ import { Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as fc from 'fast-check';
 import { EventPatternMatcher } from '../../src/routing';
-import { EventPatternError } from '../../src/routing/event-pattern';
+import { PatternError } from '../../src/routing/model';
 import { eventBridgePairArb } from '../differential/generators';
 
 /** `detail.field` of a pattern holding the given match values. */
@@ -185,7 +185,7 @@ describe('EventPattern input', () => {
   });
 
   test('an invalid pattern throws the parser error, naming the key path', () => {
-    expect(() => EventPatternMatcher.matchesJson({ detail: { a: [{ numeric: ['>', 'x'] }] } }, {})).toThrow(EventPatternError);
+    expect(() => EventPatternMatcher.matchesJson({ detail: { a: [{ numeric: ['>', 'x'] }] } }, {})).toThrow(PatternError);
     expect(() => EventPatternMatcher.matchesJson({ detail: { a: [{ numeric: ['>', 'x'] }] } }, {})).toThrow(/eventPattern\.detail\.a\[0\]\.numeric\[1\]/);
   });
 
@@ -276,7 +276,7 @@ describe('properties', () => {
       try {
         matched = EventPatternMatcher.matchesJson(pattern, event);
       } catch (e) {
-        return e instanceof EventPatternError;
+        return e instanceof PatternError;
       }
       seen.add(matched);
       const explanation = EventPatternMatcher.explainJson(pattern, event);

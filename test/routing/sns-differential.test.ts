@@ -7,7 +7,7 @@
  * Set ROUTING_DIFFERENTIAL=skip to skip on a machine without Java and Maven.
  */
 import { SnsFilterPolicyMatcher, SnsFilterPolicyScope } from '../../src/routing';
-import { FilterPolicyError } from '../../src/routing/sns-filter-policy';
+import { PatternError } from '../../src/routing/model';
 import { SNS_DEVIATIONS } from '../differential/deviations';
 import { Json, Pair, snsBodyPairArb } from '../differential/generators';
 import { OurVerdict, runDifferential } from '../differential/harness';
@@ -42,7 +42,7 @@ function ours(pair: Pair): OurVerdict {
   try {
     return SnsFilterPolicyMatcher.matchesJson(pair.pattern, SnsFilterPolicyScope.MESSAGE_BODY, { body: pair.event });
   } catch (e) {
-    if (e instanceof FilterPolicyError) {
+    if (e instanceof PatternError) {
       return 'invalid';
     }
     throw e;

@@ -2,8 +2,7 @@ import { Lazy } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { SnsFilterPolicyMatcher, SnsFilterPolicyScope, SnsMessage, SnsMessageAttributes } from '../../src/routing';
-import { InvalidMessageError } from '../../src/routing/compile-filter-policy';
-import { FilterPolicyError } from '../../src/routing/sns-filter-policy';
+import { InvalidMessageError, PatternError } from '../../src/routing/model';
 import { SNS_SETTLED_SEMANTICS, SnsSettledExample } from '../differential/deviations';
 import { snsBodyPairArb } from '../differential/generators';
 
@@ -83,7 +82,7 @@ describe('aws-cdk-lib filter policies', () => {
   });
 
   test('an invalid policy throws the parser error', () => {
-    expect(() => SnsFilterPolicyMatcher.matchesJson({ a: 'x' }, ATTRIBUTES, {})).toThrow(FilterPolicyError);
+    expect(() => SnsFilterPolicyMatcher.matchesJson({ a: 'x' }, ATTRIBUTES, {})).toThrow(PatternError);
     expect(() => SnsFilterPolicyMatcher.matchesJson({ a: { b: ['x'] } }, ATTRIBUTES, {})).toThrow(/nested objects are only allowed/);
   });
 
@@ -280,7 +279,7 @@ describe('properties', () => {
       try {
         matched = SnsFilterPolicyMatcher.matchesJson(pattern, BODY, { body: event });
       } catch (e) {
-        return e instanceof FilterPolicyError;
+        return e instanceof PatternError;
       }
       seen.add(matched);
       return SnsFilterPolicyMatcher.explainJson(pattern, BODY, { body: event }).matched === matched;

@@ -1,9 +1,12 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { attributesToJson, bodyToJson, compileFilterPolicy } from './compile-filter-policy';
-import { CompiledRule, flatten, matchesRule } from './engine';
-import { explainRule } from './explain';
-import { MatchExplanation } from './match-explanation';
-import { FilterPolicyScope, parseFilterPolicy } from './sns-filter-policy';
+import { FilterPolicyScope } from './filter-policy';
+import { attributesToJson, bodyToJson } from './messages';
+import { parseFilterPolicy } from './parse-policy';
+import { explainRule } from '../machine/explain';
+import { flatten } from '../machine/flatten';
+import { matchesRule } from '../machine/match';
+import { MatchExplanation } from '../model/match-explanation';
+import { compileRule, CompiledRule } from '../model/rule';
 
 /**
  * What an SNS filter policy is matched against.
@@ -209,7 +212,7 @@ export class SnsFilterPolicyMatcher {
     this.scope = scope;
     if (scope !== undefined) {
       const internalScope = scope === SnsFilterPolicyScope.MESSAGE_BODY ? FilterPolicyScope.MESSAGE_BODY : FilterPolicyScope.MESSAGE_ATTRIBUTES;
-      this.rule = compileFilterPolicy(parseFilterPolicy(policy, internalScope, { propName }));
+      this.rule = compileRule(parseFilterPolicy(policy, internalScope, { propName }), 'The filter policy');
     }
   }
 

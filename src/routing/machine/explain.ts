@@ -4,7 +4,11 @@
  *
  * Internal module: not part of the jsii API.
  */
-import { CompiledAlternative, CompiledLeaf, CompiledRule, Condition, conditionMatches, FlatMessage, FlatValue, matchAlternative, Scalar } from './engine';
+import { FlatMessage, FlatValue } from './flatten';
+import { conditionMatches, matchAlternative } from './match';
+import { Bound, Condition, Scalar } from '../model/conditions';
+import { printValue } from '../model/json';
+import { CompiledAlternative, CompiledLeaf, CompiledRule } from '../model/rule';
 
 /** The result of an explanation (the jsii struct `MatchExplanation` has the same shape). */
 export interface Explanation {
@@ -168,7 +172,7 @@ export function describe(c: Condition): string {
   }
 }
 
-function describeRange(lower: { value: number; inclusive: boolean } | undefined, upper: { value: number; inclusive: boolean } | undefined): string {
+function describeRange(lower: Bound | undefined, upper: Bound | undefined): string {
   if (lower !== undefined && upper !== undefined && lower.value === upper.value && lower.inclusive && upper.inclusive) {
     return `= ${lower.value}`;
   }
@@ -187,6 +191,5 @@ function showValues(values: readonly FlatValue[]): string {
 }
 
 function show(value: Scalar): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
+  return printValue(value, MAX_SHOWN);
 }

@@ -1,9 +1,11 @@
 import * as events from 'aws-cdk-lib/aws-events';
-import { compileEventPattern } from './compile-event-pattern';
-import { CompiledRule, flatten, matchesRule } from './engine';
-import { eventPatternToJson, parseEventPattern } from './event-pattern';
-import { explainRule } from './explain';
-import { MatchExplanation } from './match-explanation';
+import { parseEventPattern } from './event-pattern';
+import { eventPatternToJson } from './pattern-json';
+import { explainRule } from '../machine/explain';
+import { flatten } from '../machine/flatten';
+import { matchesRule } from '../machine/match';
+import { MatchExplanation } from '../model/match-explanation';
+import { compileRule, CompiledRule } from '../model/rule';
 
 /**
  * Evaluates Amazon EventBridge event patterns offline, in a unit test, with
@@ -91,7 +93,7 @@ export class EventPatternMatcher {
   private readonly rule: CompiledRule;
 
   private constructor(pattern: any) {
-    this.rule = compileEventPattern(parseEventPattern(pattern));
+    this.rule = compileRule(parseEventPattern(pattern), 'The event pattern');
     this.patternJson = pattern;
   }
 

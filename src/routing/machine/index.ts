@@ -1,0 +1,4 @@
+export * from './explain';
+export * from './flatten';
+export * from './match';
+export * from './strings';
