@@ -1,6 +1,6 @@
 /**
  * Throughput benchmark of the KinesisCqrsPipeline's default projector (`createProjector` in
- * `src/kinesis-cqrs-pipeline/projector-core.ts`), not a test.
+ * `src/kinesis-cqrs-pipeline/projector/`), not a test.
  *
  * What it measures: the projector handler, called the way Lambda calls it, one Kinesis batch
  * after the other (one shard), with the construct's default batch size (100 records) and the
@@ -13,8 +13,9 @@
  *   touches 100 entities;
  * - `hot`: every record belongs to one of 5 entities, so a batch touches 5 entities.
  * Each runs against two back ends, behind a decorator that counts every GetItem and PutItem:
- * - `in-process fake`: a Map-backed table (`fake-dynamodb.ts`) that evaluates the projector's
- *   condition expressions; 20,000 records by default;
+ * - `in-process fake`: a Map-backed table (`test/helpers/dynamodb-fake.ts`, the one the
+ *   projector's tests use) that evaluates condition expressions and checks keys and item sizes
+ *   as DynamoDB does; 20,000 records by default;
  * - `emulator DynamoDB`: MiniStack's DynamoDB (`scripts/emulator.ts`) on a loopback port, one new
  *   table per run; 15,000 records by default (30 to 35 s per uniform workload on two cores).
  * Two warm-up batches on other entities precede each timed run. Every batch must come back
@@ -54,8 +55,7 @@ import {
   type PutItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { FakeReadModelTable, type Item } from './fake-dynamodb';
-import { EMULATOR_REGION, ensureInstalled, startEmulator, stopEmulator } from '../../scripts/emulator';
+import { EMULATOR_REGION, ensureInstalled, startEmulator, stopEmulator } from '../../integ/harness/emulator';
 import {
   createProjector,
   DEFAULT_PARTITION_KEY,
@@ -63,8 +63,9 @@ import {
   type LogLine,
   type ProjectionMode,
   type ReadModelClient,
-} from '../../src/kinesis-cqrs-pipeline/projector-core';
+} from '../../src/kinesis-cqrs-pipeline/projector';
 import { PIPELINE_DEFAULTS } from '../../src/kinesis-cqrs-pipeline/validate-kinesis-cqrs-pipeline-props';
+import { FakeDynamoDbTable, type Item } from '../../test/helpers/dynamodb-fake';
 
 /** Options of {@link runProjectorBench}. */
 export interface ProjectorBenchOptions {
@@ -315,7 +316,7 @@ async function checkStoredVersions(table: BenchTable, lastVersions: ReadonlyMap<
 }
 
 function fakeTable(workload: Workload): BenchTable {
-  const table = new FakeReadModelTable(`read-model-${slug(workload.name)}`);
+  const table = new FakeDynamoDbTable(`read-model-${slug(workload.name)}`);
   return { client: table, tableName: table.tableName, read: async (entityId) => table.item(entityId), checkedEntities: Infinity };
 }
 
