@@ -1,3 +1,4 @@
+import { LAMBDA_DEFAULT_TIMEOUT } from './aws-facts';
 import { GraphResource, isObject, ResourceGraph, Target } from './resource-graph';
 
 const QUEUE = 'AWS::SQS::Queue';
@@ -119,6 +120,16 @@ export function ruleTargets(graph: ResourceGraph): RuleTargetEdge[] {
   );
 }
 
+/** A rule target for messages: its `Id`, or its place in `Targets` when it has none. */
+export function targetId(t: RuleTargetEdge): string {
+  return String(t.properties.Id ?? t.location);
+}
+
+/** Whether a rule target is a FIFO queue or topic (see {@link targetIsFifo}): true only when it is known to be. */
+export function isFifoRuleTarget(graph: ResourceGraph, t: RuleTargetEdge): boolean {
+  return targetIsFifo(graph, t.rule, t.target, t.properties.Arn) === true;
+}
+
 /** Every Lambda event source mapping of the app. */
 export function eventSources(graph: ResourceGraph): EventSourceEdge[] {
   return graph.memo('eventSources', () =>
@@ -134,6 +145,23 @@ export function eventSources(graph: ResourceGraph): EventSourceEdge[] {
       };
     }),
   );
+}
+
+/** The function a mapping invokes, for messages: `the function Handler`, or `its function` when it is outside the app. */
+export function describeInvokedFunction(edge: EventSourceEdge): string {
+  return edge.function.resource ? `the function ${edge.function.resource.logicalId}` : 'its function';
+}
+
+/** The stream a mapping reads, for messages: `the stream Orders`, `the stream of the table Orders`. */
+export function describeStreamSource(edge: EventSourceEdge): string {
+  const r = edge.source.resource;
+  if (!r) {
+    return `the stream ${edge.source.external}`;
+  }
+  if (r.type === 'AWS::Kinesis::StreamConsumer') {
+    return `the stream consumer ${r.logicalId}`;
+  }
+  return r.type.startsWith('AWS::DynamoDB::') ? `the stream of the table ${r.logicalId}` : `the stream ${r.logicalId}`;
 }
 
 /** Every use of a queue as a dead-letter queue or failure destination. */
@@ -213,16 +241,6 @@ export function serviceSenders(graph: ResourceGraph, queue: GraphResource): Serv
   return senders;
 }
 
-/**
- * A queue's visibility timeout when `VisibilityTimeout` is not set: 30 s
- * (SQS Developer Guide, "Amazon SQS visibility timeout": "The default
- * visibility timeout for a message is 30 seconds").
- */
-export const SQS_DEFAULT_VISIBILITY_TIMEOUT = 30;
-
-/** A function's timeout when `Timeout` is not set: 3 s (Lambda Developer Guide, "Configure Lambda function timeout"; CloudFormation AWS::Lambda::Function Timeout). */
-export const LAMBDA_DEFAULT_TIMEOUT = 3;
-
 /** A function of the app that consumes a queue through an event source mapping, with its timeout in seconds. */
 export interface LambdaConsumer {
   readonly edge: EventSourceEdge;
@@ -288,14 +306,18 @@ function endpointType(protocol: string): string | undefined {
   }
 }
 
+/** The service field of a literal ARN outside the app (`sqs`, `sns`, `lambda`...); undefined for a resource of the app or a value that is no ARN. */
+export function arnService(target: Target): string | undefined {
+  return target.external?.startsWith('arn:') ? target.external.split(':')[2] : undefined;
+}
+
 /** The resource type an ARN names, from the resource it references or from its service field. */
 function arnType(graph: ResourceGraph, from: GraphResource, arn: unknown): string | undefined {
   const target = graph.follow(from, arn);
   if (target.resource) {
     return target.resource.type;
   }
-  const service = typeof target.external === 'string' && target.external.startsWith('arn:') ? target.external.split(':')[2] : undefined;
-  switch (service) {
+  switch (arnService(target)) {
     case 'sqs':
       return QUEUE;
     case 'sns':

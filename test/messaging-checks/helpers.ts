@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MessagingChecks } from '../../src';
@@ -94,4 +96,25 @@ export function queueWithDlq(scope: Construct, id: string, props: QueueWithDlqPr
   const { maxReceiveCount = 5, deadLetterQueueProps = {}, ...queueProps } = props;
   const dlq = new sqs.Queue(scope, `${id}Dlq`, { retentionPeriod: Duration.days(14), ...deadLetterQueueProps });
   return new sqs.Queue(scope, id, { ...queueProps, deadLetterQueue: { queue: dlq, maxReceiveCount } });
+}
+
+/**
+ * A queue `Orders` with a dead-letter queue (see queueWithDlq), consumed by a function `Fn` with a 60 s timeout through an
+ * SqsEventSource reporting batch item failures; `eventSource` is added to the event source's props.
+ */
+export function consumedQueue(scope: Construct, props: QueueWithDlqProps = {}, eventSource: Partial<sources.SqsEventSourceProps> = {}): sqs.Queue {
+  const queue = queueWithDlq(scope, 'Orders', props);
+  const fn = testFunction(scope, { timeout: Duration.seconds(60) });
+  fn.addEventSource(new sources.SqsEventSource(queue, { reportBatchItemFailures: true, ...eventSource }));
+  return queue;
+}
+
+/** The function `Fn` that reads streams in the stream event source tests (timeout 30 s). */
+export function streamProjector(scope: Construct): lambda.Function {
+  return testFunction(scope, { timeout: Duration.seconds(30) });
+}
+
+/** A DynamoDB table `Orders` with a stream of new images. */
+export function tableWithStream(scope: Construct): dynamodb.Table {
+  return new dynamodb.Table(scope, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
 }

@@ -1,6 +1,6 @@
 import { PUBLISHED_METRICS } from '../../core/published-metrics';
 import { GraphResource, isObject, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * The dimensions whose value is a resource's name, per namespace, with the
@@ -39,9 +39,7 @@ const RIGHT_VALUE: Record<string, string> = {
  * service never publishes (a queue URL as QueueName, an ARN as TopicName...):
  * the metric never has data, and the alarm never fires.
  */
-export const alarmDimensionNeverPublished: MessagingRule = {
-  id: 'AlarmDimensionNeverPublished',
-  level: RuleLevel.ERROR,
+export const alarmDimensionNeverPublished = defineRule('AlarmDimensionNeverPublished', RuleLevel.ERROR, eachResource('AWS::CloudWatch::Alarm'), {
   info: 'The alarm watches a metric under a dimension value the service never publishes (a URL or ARN instead of a name): it can never fire.',
   explanation:
     'AWS services publish their metrics under the bare names of their resources: QueueName is the queue\'s name, TopicName the topic\'s name, ' +
@@ -59,7 +57,6 @@ export const alarmDimensionNeverPublished: MessagingRule = {
     'https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/SNS/MCreateTopicRequestctorString.html',
     'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1131',
   ],
-  resourceTypes: ['AWS::CloudWatch::Alarm'],
   check(alarm, graph): RuleFinding[] {
     const metrics: { namespace: unknown; dimensions: unknown; location: string }[] = [
       { namespace: alarm.properties.Namespace, dimensions: alarm.properties.Dimensions, location: 'Properties.Dimensions' },
@@ -96,7 +93,7 @@ export const alarmDimensionNeverPublished: MessagingRule = {
     }
     return findings;
   },
-};
+});
 
 /**
  * An alarm on the metrics of a rule of a custom bus with RuleName and no

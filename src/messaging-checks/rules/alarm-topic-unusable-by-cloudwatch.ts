@@ -1,13 +1,11 @@
 import { AWS_MANAGED_SNS_KEY, CLOUDWATCH_PRINCIPAL, keyPolicyAllows, topicPolicyAllowsPublish } from '../../core/alarm-topic';
+import { SENDER_KEY_ACTIONS } from '../aws-facts';
 import { encryptionKeyOf, isResource, policyDocument } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 const TOPIC = 'AWS::SNS::Topic';
 const ACTION_PROPERTIES = ['AlarmActions', 'OKActions', 'InsufficientDataActions'];
-
-/** The key actions CloudWatch needs on a topic's key (kms:GenerateDataKey* and kms:Decrypt). */
-const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /**
  * An alarm that notifies an SNS topic CloudWatch cannot publish to: the
@@ -16,9 +14,7 @@ const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
  * default policy without letting CloudWatch publish. The alarm changes state
  * and nobody is told.
  */
-export const alarmTopicUnusableByCloudWatch: MessagingRule = {
-  id: 'AlarmTopicUnusableByCloudWatch',
-  level: RuleLevel.ERROR,
+export const alarmTopicUnusableByCloudWatch = defineRule('AlarmTopicUnusableByCloudWatch', RuleLevel.ERROR, eachResource('AWS::CloudWatch::Alarm'), {
   info: 'The alarm notifies an SNS topic that CloudWatch cannot publish to: its notifications are lost.',
   explanation:
     'CloudWatch publishes alarm notifications as the service principal cloudwatch.amazonaws.com. To publish to an encrypted topic it must be ' +
@@ -34,7 +30,6 @@ export const alarmTopicUnusableByCloudWatch: MessagingRule = {
     'https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger',
     'https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html',
   ],
-  resourceTypes: ['AWS::CloudWatch::Alarm'],
   check(alarm, graph): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
@@ -63,7 +58,7 @@ export const alarmTopicUnusableByCloudWatch: MessagingRule = {
     }
     return findings;
   },
-};
+});
 
 /** Why CloudWatch cannot publish to a topic of the app; `level` INFO when it could not be judged. */
 function topicProblems(topic: GraphResource, graph: ResourceGraph): { problem: string; level?: RuleLevel }[] {
@@ -71,7 +66,7 @@ function topicProblems(topic: GraphResource, graph: ResourceGraph): { problem: s
   const key = encryptionKeyOf(graph, topic);
   if (key?.kind === 'aws-managed' && key.alias === AWS_MANAGED_SNS_KEY) {
     problems.push({ problem: `which is encrypted with the AWS-managed key ${AWS_MANAGED_SNS_KEY}: CloudWatch cannot use that key.` });
-  } else if (key?.kind === 'key' && !keyPolicyAllows(policyDocument(graph, key.key, key.key.properties.KeyPolicy), CLOUDWATCH_PRINCIPAL, KEY_ACTIONS)) {
+  } else if (key?.kind === 'key' && !keyPolicyAllows(policyDocument(graph, key.key, key.key.properties.KeyPolicy), CLOUDWATCH_PRINCIPAL, SENDER_KEY_ACTIONS)) {
     problems.push({ problem: `whose key ${key.key.logicalId} does not let ${CLOUDWATCH_PRINCIPAL} use it (kms:Decrypt and kms:GenerateDataKey*).` });
   } else if (key?.kind === 'external') {
     problems.push({

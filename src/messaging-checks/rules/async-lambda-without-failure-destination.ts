@@ -1,6 +1,6 @@
-import { describeTarget, keepsAsyncFailures, ruleTargets, subscriptions } from '../relations';
+import { arnService, describeTarget, keepsAsyncFailures, ruleTargets, subscriptions } from '../relations';
 import { GraphResource, ResourceGraph, Target } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRuleByType, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A Lambda function that SNS or EventBridge invoke asynchronously, with
@@ -9,9 +9,12 @@ import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
  * dead-letter queue does not catch function errors: SNS and EventBridge only
  * hand the event to Lambda's asynchronous queue.
  */
-export const asyncLambdaWithoutFailureDestination: MessagingRule = {
-  id: 'AsyncLambdaWithoutFailureDestination',
-  level: RuleLevel.ERROR,
+export const asyncLambdaWithoutFailureDestination = defineRuleByType('AsyncLambdaWithoutFailureDestination', RuleLevel.ERROR, {
+  'AWS::Lambda::Function': checkFunction,
+  'AWS::SNS::Subscription': externalFunctions,
+  'AWS::SNS::Topic': externalFunctions,
+  'AWS::Events::Rule': externalFunctions,
+}, {
   info: 'SNS or EventBridge invoke the function asynchronously, and it has no on-failure destination or dead-letter queue: events it fails on are dropped.',
   explanation:
     'SNS and EventBridge invoke Lambda asynchronously: their retries and dead-letter queues cover handing the event to Lambda\'s asynchronous ' +
@@ -27,25 +30,7 @@ export const asyncLambdaWithoutFailureDestination: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html',
     'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deadletterconfig.html',
   ],
-  resourceTypes: ['AWS::Lambda::Function', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::Events::Rule'],
-  check(resource, graph): RuleFinding[] {
-    if (resource.type === 'AWS::Lambda::Function') {
-      return checkFunction(resource, graph);
-    }
-    // A function outside the app: its asynchronous configuration cannot be read here.
-    const subscribed = subscriptions(graph)
-      .filter((s) => s.resource === resource && s.protocol === 'lambda' && s.endpoint.external !== undefined)
-      .map((s) => ({ target: s.endpoint, location: `${s.location}.Endpoint` }));
-    const targeted = ruleTargets(graph)
-      .filter((t) => t.rule === resource && isExternalFunction(t.target))
-      .map((t) => ({ target: t.target, location: `${t.location}.Arn` }));
-    return [...subscribed, ...targeted].map(({ target, location }) => ({
-      message: `It invokes the function ${describeTarget(target)} asynchronously: could not check that it has an on-failure destination or a dead-letter queue.`,
-      location,
-      level: RuleLevel.INFO,
-    }));
-  },
-};
+});
 
 function checkFunction(fn: GraphResource, graph: ResourceGraph): RuleFinding[] {
   const invokers = [
@@ -67,6 +52,21 @@ function checkFunction(fn: GraphResource, graph: ResourceGraph): RuleFinding[] {
   }];
 }
 
+/** The functions outside the app that a subscription, a topic's inline subscriptions or a rule invoke: their asynchronous configuration cannot be read here. */
+function externalFunctions(resource: GraphResource, graph: ResourceGraph): RuleFinding[] {
+  const subscribed = subscriptions(graph)
+    .filter((s) => s.resource === resource && s.protocol === 'lambda' && s.endpoint.external !== undefined)
+    .map((s) => ({ target: s.endpoint, location: `${s.location}.Endpoint` }));
+  const targeted = ruleTargets(graph)
+    .filter((t) => t.rule === resource && isExternalFunction(t.target))
+    .map((t) => ({ target: t.target, location: `${t.location}.Arn` }));
+  return [...subscribed, ...targeted].map(({ target, location }) => ({
+    message: `It invokes the function ${describeTarget(target)} asynchronously: could not check that it has an on-failure destination or a dead-letter queue.`,
+    location,
+    level: RuleLevel.INFO,
+  }));
+}
+
 function isExternalFunction(target: Target): boolean {
-  return target.external !== undefined && target.external.startsWith('arn:') && target.external.split(':')[2] === 'lambda';
+  return arnService(target) === 'lambda';
 }

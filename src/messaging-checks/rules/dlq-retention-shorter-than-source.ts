@@ -1,12 +1,6 @@
+import { SQS_DEFAULT_RETENTION } from '../aws-facts';
 import { booleanProperty, describeSeconds, targetIsFifo, jsonProperty, numberProperty } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/**
- * SQS keeps a message 345,600 s (4 days) when `MessageRetentionPeriod` is not
- * set: "Default: 345,600 (4 days)" (SQS API reference, SetQueueAttributes /
- * CreateQueue, MessageRetentionPeriod).
- */
-const DEFAULT_RETENTION = 345_600;
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A standard queue whose dead-letter queue keeps messages for less time than
@@ -19,9 +13,7 @@ const DEFAULT_RETENTION = 345_600;
  * period of the dead-letter queue applies. (The 2023 guide said the timestamp
  * never resets, for every queue type; the current page splits the two.)
  */
-export const dlqRetentionShorterThanSource: MessagingRule = {
-  id: 'DlqRetentionShorterThanSource',
-  level: RuleLevel.ERROR,
+export const dlqRetentionShorterThanSource = defineRule('DlqRetentionShorterThanSource', RuleLevel.ERROR, eachResource('AWS::SQS::Queue'), {
   info: 'The dead-letter queue of a standard queue keeps messages for a shorter time than the queue.',
   explanation:
     'For standard queues, a message moved to the dead-letter queue keeps its original enqueue timestamp, and its expiry is counted from it: ' +
@@ -35,7 +27,6 @@ export const dlqRetentionShorterThanSource: MessagingRule = {
     'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html',
     'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
   check(queue, graph): RuleFinding[] {
     const arn = jsonProperty(queue.properties.RedrivePolicy)?.deadLetterTargetArn;
     // A FIFO queue's messages get a new enqueue timestamp in the dead-letter queue (see above); non-literal FifoQueue: unknown.
@@ -55,8 +46,8 @@ export const dlqRetentionShorterThanSource: MessagingRule = {
     if (targetIsFifo(graph, queue, target, arn) !== false) {
       return [];
     }
-    const retention = numberProperty(queue.properties.MessageRetentionPeriod, DEFAULT_RETENTION);
-    const dlqRetention = numberProperty(dlq.properties.MessageRetentionPeriod, DEFAULT_RETENTION);
+    const retention = numberProperty(queue.properties.MessageRetentionPeriod, SQS_DEFAULT_RETENTION);
+    const dlqRetention = numberProperty(dlq.properties.MessageRetentionPeriod, SQS_DEFAULT_RETENTION);
     if (retention === undefined || dlqRetention === undefined || dlqRetention >= retention) {
       return [];
     }
@@ -67,4 +58,4 @@ export const dlqRetentionShorterThanSource: MessagingRule = {
       location: 'Properties.RedrivePolicy',
     }];
   },
-};
+});

@@ -1,6 +1,6 @@
-import { jsonProperty, ruleTargets, targetIsFifo } from '../relations';
+import { jsonProperty, ruleTargets, targetId, targetIsFifo } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRuleByType, RuleFinding, RuleLevel } from '../rule';
 
 const QUEUE = 'AWS::SQS::Queue';
 const TOPIC = 'AWS::SNS::Topic';
@@ -12,9 +12,11 @@ const TOPIC = 'AWS::SNS::Topic';
  * for the three: the mistake and the fix are the same (make the dead-letter
  * queue the required type); the message says which service requires what.
  */
-export const dlqTypeMismatch: MessagingRule = {
-  id: 'DlqTypeMismatch',
-  level: RuleLevel.ERROR,
+export const dlqTypeMismatch = defineRuleByType('DlqTypeMismatch', RuleLevel.ERROR, {
+  [QUEUE]: checkQueue,
+  'AWS::SNS::Subscription': checkSubscription,
+  'AWS::Events::Rule': checkRule,
+}, {
   info: 'The dead-letter queue is FIFO where a standard queue is required, or standard where a FIFO queue is required.',
   explanation:
     'SQS accepts as dead-letter queue only a queue of the source queue\'s type: a FIFO queue only a FIFO queue, a standard queue only a standard one. ' +
@@ -30,18 +32,7 @@ export const dlqTypeMismatch: MessagingRule = {
     'https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html',
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
   ],
-  resourceTypes: [QUEUE, 'AWS::SNS::Subscription', 'AWS::Events::Rule'],
-  check(resource, graph): RuleFinding[] {
-    switch (resource.type) {
-      case QUEUE:
-        return checkQueue(resource, graph);
-      case 'AWS::SNS::Subscription':
-        return checkSubscription(resource, graph);
-      default:
-        return checkRule(resource, graph);
-    }
-  },
-};
+});
 
 function typeName(fifo: boolean): string {
   return fifo ? 'FIFO' : 'standard';
@@ -102,9 +93,9 @@ function checkRule(rule: GraphResource, graph: ResourceGraph): RuleFinding[] {
     const name = t.deadLetterQueue!.resource?.logicalId ?? t.deadLetterQueue!.external;
     const location = `${t.location}.DeadLetterConfig`;
     if (fifo === undefined) {
-      findings.push({ level: RuleLevel.INFO, message: `Could not tell the type of the dead-letter queue ${name} of the target ${t.properties.Id ?? t.location}.`, location });
+      findings.push({ level: RuleLevel.INFO, message: `Could not tell the type of the dead-letter queue ${name} of the target ${targetId(t)}.`, location });
     } else if (fifo) {
-      findings.push({ message: `The dead-letter queue ${name} of the target ${t.properties.Id ?? t.location} is FIFO: EventBridge accepts only standard queues.`, location });
+      findings.push({ message: `The dead-letter queue ${name} of the target ${targetId(t)} is FIFO: EventBridge accepts only standard queues.`, location });
     }
   }
   return findings;

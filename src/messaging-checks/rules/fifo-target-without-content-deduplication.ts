@@ -1,14 +1,12 @@
-import { booleanProperty, ruleTargets, targetIsFifo } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { booleanProperty, isFifoRuleTarget, targetId } from '../relations';
+import { defineRule, eachRuleTarget, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A FIFO queue as the target of an EventBridge rule that does not
  * deduplicate by content: EventBridge sends no deduplication id, so SQS
  * refuses every event it delivers.
  */
-export const fifoTargetWithoutContentDeduplication: MessagingRule = {
-  id: 'FifoTargetWithoutContentDeduplication',
-  level: RuleLevel.ERROR,
+export const fifoTargetWithoutContentDeduplication = defineRule('FifoTargetWithoutContentDeduplication', RuleLevel.ERROR, eachRuleTarget(), {
   info: 'The rule targets a FIFO queue that does not deduplicate by content: SQS refuses every event EventBridge sends to it.',
   explanation:
     'A message sent to a FIFO queue needs a deduplication id unless the queue has content-based deduplication ("The queue should either have ' +
@@ -24,24 +22,21 @@ export const fifoTargetWithoutContentDeduplication: MessagingRule = {
     'https://github.com/aws/aws-cdk/issues/36498',
     'https://github.com/brefphp/symfony-messenger/pull/35',
   ],
-  resourceTypes: ['AWS::Events::Rule'],
-  check(rule, graph): RuleFinding[] {
-    return ruleTargets(graph)
-      .filter((t) => t.rule === rule && targetIsFifo(graph, rule, t.target, t.properties.Arn) === true)
-      .flatMap((t): RuleFinding[] => {
-        const queue = t.target.resource;
-        const location = t.location;
-        if (!queue) {
-          return [{
-            level: RuleLevel.INFO,
-            message: `Could not check that its target ${String(t.properties.Id ?? t.location)}, the FIFO queue ${t.target.external}, deduplicates by content.`,
-            location,
-          }];
-        }
-        if (queue.type !== 'AWS::SQS::Queue' || booleanProperty(queue.properties.ContentBasedDeduplication, false) !== false) {
-          return [];
-        }
-        return [{ message: `Its target ${String(t.properties.Id ?? t.location)} is the FIFO queue ${queue.logicalId}, without ContentBasedDeduplication.`, location }];
-      });
+  check(t, graph): RuleFinding[] {
+    if (!isFifoRuleTarget(graph, t)) {
+      return [];
+    }
+    const queue = t.target.resource;
+    if (!queue) {
+      return [{
+        level: RuleLevel.INFO,
+        message: `Could not check that its target ${targetId(t)}, the FIFO queue ${t.target.external}, deduplicates by content.`,
+        location: t.location,
+      }];
+    }
+    if (queue.type !== 'AWS::SQS::Queue' || booleanProperty(queue.properties.ContentBasedDeduplication, false) !== false) {
+      return [];
+    }
+    return [{ message: `Its target ${targetId(t)} is the FIFO queue ${queue.logicalId}, without ContentBasedDeduplication.`, location: t.location }];
   },
-};
+});

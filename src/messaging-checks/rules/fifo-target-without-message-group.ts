@@ -1,14 +1,12 @@
-import { targetIsFifo, ruleTargets } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { arnService, isFifoRuleTarget, targetId } from '../relations';
+import { defineRule, eachRuleTarget, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A FIFO queue as the target of an EventBridge rule without a message group
  * id: EventBridge refuses the target ("Parameter(s) SqsParameters must be
  * specified for target"), and the deployment fails.
  */
-export const fifoTargetWithoutMessageGroup: MessagingRule = {
-  id: 'FifoTargetWithoutMessageGroup',
-  level: RuleLevel.ERROR,
+export const fifoTargetWithoutMessageGroup = defineRule('FifoTargetWithoutMessageGroup', RuleLevel.ERROR, eachRuleTarget(), {
   info: 'The rule targets a FIFO queue without SqsParameters.MessageGroupId: EventBridge refuses the target and the deployment fails.',
   explanation:
     'Every message sent to a FIFO queue needs a message group id, which EventBridge takes from the target\'s SqsParameters.MessageGroupId. ' +
@@ -21,15 +19,14 @@ export const fifoTargetWithoutMessageGroup: MessagingRule = {
     'https://github.com/hashicorp/terraform/issues/20263',
     'https://github.com/awslabs/aws-ddk/issues/183',
   ],
-  resourceTypes: ['AWS::Events::Rule'],
-  check(rule, graph): RuleFinding[] {
-    return ruleTargets(graph)
-      .filter((t) => t.rule === rule && t.properties.SqsParameters?.MessageGroupId === undefined)
-      .filter((t) => (t.target.resource ? t.target.resource.type === 'AWS::SQS::Queue' : t.target.external.startsWith('arn:') && t.target.external.split(':')[2] === 'sqs'))
-      .filter((t) => targetIsFifo(graph, rule, t.target, t.properties.Arn) === true)
-      .map((t) => ({
-        message: `Its target ${String(t.properties.Id ?? t.location)} is the FIFO queue ${t.target.resource?.logicalId ?? t.target.external}, with no message group id.`,
-        location: `${t.location}.SqsParameters`,
-      }));
+  check(t, graph): RuleFinding[] {
+    const queue = t.target.resource ? t.target.resource.type === 'AWS::SQS::Queue' : arnService(t.target) === 'sqs';
+    if (t.properties.SqsParameters?.MessageGroupId !== undefined || !queue || !isFifoRuleTarget(graph, t)) {
+      return [];
+    }
+    return [{
+      message: `Its target ${targetId(t)} is the FIFO queue ${t.target.resource?.logicalId ?? t.target.external}, with no message group id.`,
+      location: `${t.location}.SqsParameters`,
+    }];
   },
-};
+});

@@ -1,8 +1,6 @@
+import { RECOMMENDED_MAX_RECEIVE_COUNT } from '../aws-facts';
 import { eventSources, isResource, jsonProperty, numberProperty } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/** "Set the maxReceiveCount on the source queue's redrive policy to at least 5" (Lambda Developer Guide, "Understanding SQS retries"). */
-const RECOMMENDED_MAX_RECEIVE_COUNT = 5;
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue read by a Lambda event source mapping whose redrive policy moves a
@@ -10,9 +8,7 @@ const RECOMMENDED_MAX_RECEIVE_COUNT = 5;
  * without redrive policy is QueueConsumedWithoutDlq's finding; a queue outside
  * the app is noted by VisibilityTimeoutBelowFunctionTimeout.
  */
-export const maxReceiveCountBelowGuidance: MessagingRule = {
-  id: 'MaxReceiveCountBelowGuidance',
-  level: RuleLevel.WARNING,
+export const maxReceiveCountBelowGuidance = defineRule('MaxReceiveCountBelowGuidance', RuleLevel.WARNING, eachResource('AWS::SQS::Queue'), {
   info: 'The queue is consumed by Lambda and its redrive policy moves messages to the dead-letter queue after fewer than 5 receives.',
   explanation:
     'Every receive counts toward maxReceiveCount, including receives whose batch Lambda could not hand to the function because it was throttled ' +
@@ -24,7 +20,6 @@ export const maxReceiveCountBelowGuidance: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/dg/sqs-retries.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
   check(queue, graph): RuleFinding[] {
     const redrive = jsonProperty(queue.properties.RedrivePolicy);
     // maxReceiveCount is required in a redrive policy: no default; not a literal number, unknown.
@@ -40,4 +35,4 @@ export const maxReceiveCountBelowGuidance: MessagingRule = {
     }
     return [{ message: `maxReceiveCount ${count}; the queue is consumed by ${consumers.join(', ')}.`, location: 'Properties.RedrivePolicy' }];
   },
-};
+});

@@ -1,14 +1,12 @@
 import { deadLetterUses, describeTarget, eventSources, isResource, jsonProperty, ruleTargets, subscriptions } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue that a Lambda function consumes, or that SNS or EventBridge deliver
  * to, with no redrive policy: a message its consumer keeps failing on is
  * received again and again until the queue's retention period deletes it.
  */
-export const queueConsumedWithoutDlq: MessagingRule = {
-  id: 'QueueConsumedWithoutDlq',
-  level: RuleLevel.ERROR,
+export const queueConsumedWithoutDlq = defineRule('QueueConsumedWithoutDlq', RuleLevel.ERROR, eachResource('AWS::SQS::Queue'), {
   info: 'The queue is consumed, or fed by SNS or EventBridge, and has no dead-letter queue.',
   explanation:
     'Without a redrive policy, a message that its consumer keeps failing on is received again after each visibility timeout until the retention period ' +
@@ -19,7 +17,6 @@ export const queueConsumedWithoutDlq: MessagingRule = {
     'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
   check(queue, graph): RuleFinding[] {
     if (jsonProperty(queue.properties.RedrivePolicy)?.deadLetterTargetArn !== undefined) {
       return [];
@@ -40,7 +37,7 @@ export const queueConsumedWithoutDlq: MessagingRule = {
     }
     return [{ message: `It is ${users.join(', ')}.`, location: 'Properties.RedrivePolicy' }];
   },
-};
+});
 
 function describeFunction(logicalId: string | undefined): string {
   return logicalId ? `the function ${logicalId}` : 'a function';

@@ -1,11 +1,7 @@
 import { keyPolicyAllows } from '../../core/alarm-topic';
+import { AWS_MANAGED_SQS_KEY, SENDER_KEY_ACTIONS } from '../aws-facts';
 import { encryptionKeyOf, policyDocument, serviceSenders } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-const AWS_MANAGED_SQS_KEY = 'alias/aws/sqs';
-
-/** The key actions SNS and EventBridge need on the key of a queue they send to. */
-const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue that SNS or EventBridge deliver to (as a subscription endpoint, a
@@ -14,9 +10,7 @@ const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
  * cannot be changed, or a customer-managed key whose policy leaves the
  * service out. Every message sent to it fails.
  */
-export const queueKeyUnusableByService: MessagingRule = {
-  id: 'QueueKeyUnusableByService',
-  level: RuleLevel.ERROR,
+export const queueKeyUnusableByService = defineRule('QueueKeyUnusableByService', RuleLevel.ERROR, eachResource('AWS::SQS::Queue'), {
   info: 'SNS or EventBridge deliver to this queue, and cannot use its KMS key: every message sent to it is dropped (or goes to a dead-letter queue).',
   explanation:
     'SNS and EventBridge write to an encrypted queue with the key of the queue, as their service principals (sns.amazonaws.com, ' +
@@ -33,7 +27,6 @@ export const queueKeyUnusableByService: MessagingRule = {
     'https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html',
     'https://repost.aws/knowledge-center/sns-sqs-subscriptions-notifications',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
   check(queue, graph): RuleFinding[] {
     const key = encryptionKeyOf(graph, queue);
     if (key === undefined) {
@@ -60,7 +53,7 @@ export const queueKeyUnusableByService: MessagingRule = {
     }
     const policy = policyDocument(graph, key.key, key.key.properties.KeyPolicy);
     return services
-      .filter((service) => !keyPolicyAllows(policy, service, KEY_ACTIONS))
+      .filter((service) => !keyPolicyAllows(policy, service, SENDER_KEY_ACTIONS))
       .map((service) => ({
         message:
           `Its key ${key.key.logicalId} does not let ${service} use it (kms:Decrypt and kms:GenerateDataKey), and ` +
@@ -68,4 +61,4 @@ export const queueKeyUnusableByService: MessagingRule = {
         location,
       }));
   },
-};
+});

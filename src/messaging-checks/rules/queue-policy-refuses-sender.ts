@@ -1,16 +1,18 @@
 import { resourcePolicyAllows } from '../../core/alarm-topic';
-import { isResource, policyDocument, ruleTargets, serviceSenders, subscriptionsOf } from '../relations';
+import { arnService, isResource, policyDocument, ruleTargets, serviceSenders, subscriptionsOf } from '../relations';
 import { GraphResource, ResourceGraph, Target } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRuleByType, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue that SNS or EventBridge deliver to (as a subscription endpoint, a
  * rule target, or the dead-letter queue of either) whose queue policy does
  * not let that service send messages: SQS refuses every delivery.
  */
-export const queuePolicyRefusesSender: MessagingRule = {
-  id: 'QueuePolicyRefusesSender',
-  level: RuleLevel.ERROR,
+export const queuePolicyRefusesSender = defineRuleByType('QueuePolicyRefusesSender', RuleLevel.ERROR, {
+  'AWS::SQS::Queue': checkQueue,
+  'AWS::SNS::Subscription': queuesOutsideTheApp,
+  'AWS::Events::Rule': queuesOutsideTheApp,
+}, {
   info: 'SNS or EventBridge deliver to this queue, and its queue policy does not let them send messages.',
   explanation:
     'SNS and EventBridge send to a queue as their service principals (sns.amazonaws.com, events.amazonaws.com). A queue has no policy ' +
@@ -29,11 +31,7 @@ export const queuePolicyRefusesSender: MessagingRule = {
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Events::Rule'],
-  check(resource, graph): RuleFinding[] {
-    return resource.type === 'AWS::SQS::Queue' ? checkQueue(resource, graph) : queuesOutsideTheApp(resource, graph);
-  },
-};
+});
 
 function checkQueue(queue: GraphResource, graph: ResourceGraph): RuleFinding[] {
   // A rule target with an execution role sends with that role: the queue policy is not needed for it.
@@ -58,7 +56,7 @@ function checkQueue(queue: GraphResource, graph: ResourceGraph): RuleFinding[] {
  * read it, so it says so.
  */
 function queuesOutsideTheApp(resource: GraphResource, graph: ResourceGraph): RuleFinding[] {
-  const isQueueArn = (t: Target) => t.external !== undefined && t.external.startsWith('arn:') && t.external.split(':')[2] === 'sqs';
+  const isQueueArn = (t: Target) => arnService(t) === 'sqs';
   const note = (service: string, target: Target, location: string): RuleFinding => ({
     level: RuleLevel.INFO,
     message: `the queue ${target.external} is outside the app: its owner must let ${service} send messages to it (sqs:SendMessage), or every delivery is refused.`,

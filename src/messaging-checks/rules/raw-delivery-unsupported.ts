@@ -1,4 +1,4 @@
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /** The protocols SNS delivers raw messages to (Amazon SNS Developer Guide, "Amazon SNS raw message delivery"). */
 const RAW_PROTOCOLS = ['sqs', 'http', 'https', 'firehose'];
@@ -8,9 +8,7 @@ const RAW_PROTOCOLS = ['sqs', 'http', 'https', 'firehose'];
  * protocol that has no raw delivery: SNS refuses the attribute and the
  * deployment fails.
  */
-export const rawDeliveryUnsupported: MessagingRule = {
-  id: 'RawDeliveryUnsupported',
-  level: RuleLevel.ERROR,
+export const rawDeliveryUnsupported = defineRule('RawDeliveryUnsupported', RuleLevel.ERROR, eachResource('AWS::SNS::Subscription'), {
   info: 'The subscription sets RawMessageDelivery on a protocol that has no raw delivery: SNS refuses it and the deployment fails.',
   explanation:
     'Raw message delivery exists for Amazon SQS, HTTP/S and Firehose endpoints only. For any other protocol (lambda, email, sms, application) SNS ' +
@@ -22,7 +20,6 @@ export const rawDeliveryUnsupported: MessagingRule = {
     'https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/399',
     'https://github.com/aws-controllers-k8s/community/issues/2192',
   ],
-  resourceTypes: ['AWS::SNS::Subscription'],
   check(subscription): RuleFinding[] {
     const p = subscription.properties;
     if (p.RawMessageDelivery === undefined || typeof p.Protocol !== 'string') {
@@ -34,4 +31,4 @@ export const rawDeliveryUnsupported: MessagingRule = {
     }
     return [{ message: `RawMessageDelivery is ${JSON.stringify(p.RawMessageDelivery)} on a subscription with the protocol ${protocol}.`, location: 'Properties.RawMessageDelivery' }];
   },
-};
+});

@@ -1,14 +1,7 @@
+import { SQS_POLLER_START_CONCURRENCY } from '../aws-facts';
 import { describeTarget, eventSourceKind, eventSources, isResource, numberProperty, ruleTargets, subscriptions } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/**
- * Lambda's SQS poller starts with five concurrent batches ("When messages are
- * available, Lambda starts processing five batches at a time with five
- * concurrent invocations of your function", Lambda Developer Guide,
- * "Configuring scaling behavior for SQS event source mappings").
- */
-const SQS_POLLER_START_CONCURRENCY = 5;
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A function that consumes messages (an event source mapping, an SNS
@@ -16,9 +9,7 @@ const SQS_POLLER_START_CONCURRENCY = 5;
  * it: at 0 nothing is ever invoked; below what its SQS poller starts with, or
  * below the mapping's maximum concurrency, batches are throttled.
  */
-export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
-  id: 'ReservedConcurrencyThrottlesConsumer',
-  level: RuleLevel.WARNING,
+export const reservedConcurrencyThrottlesConsumer = defineRule('ReservedConcurrencyThrottlesConsumer', RuleLevel.WARNING, eachResource('AWS::Lambda::Function'), {
   info: 'The reserved concurrency of a function that consumes messages throttles it.',
   explanation:
     'Reserved concurrency is both a minimum and a maximum. At 0 the function is never invoked: messages of an SQS source are received without ' +
@@ -36,7 +27,6 @@ export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
     'https://repost.aws/knowledge-center/lambda-sqs-scaling',
     'https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html',
   ],
-  resourceTypes: ['AWS::Lambda::Function'],
   check(fn, graph): RuleFinding[] {
     const reserved = numberProperty(fn.properties.ReservedConcurrentExecutions);
     if (reserved === undefined) {
@@ -65,7 +55,7 @@ export const reservedConcurrencyThrottlesConsumer: MessagingRule = {
     }
     return findings;
   },
-};
+});
 
 /** How the function receives messages, for the message: `consumed from the queue X (mapping M)`, ... */
 function consumerUses(fn: GraphResource, graph: ResourceGraph): string[] {

@@ -1,14 +1,12 @@
-import { describeTarget, ruleTargets } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { describeTarget, targetId } from '../relations';
+import { defineRule, eachRuleTarget, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A target of an EventBridge rule with no dead-letter queue: an event that
  * cannot be delivered is dropped after the retry policy, or at once on a
  * permission or missing-resource error.
  */
-export const ruleTargetWithoutDlq: MessagingRule = {
-  id: 'RuleTargetWithoutDlq',
-  level: RuleLevel.ERROR,
+export const ruleTargetWithoutDlq = defineRule('RuleTargetWithoutDlq', RuleLevel.ERROR, eachRuleTarget(), {
   info: 'The EventBridge rule target has no dead-letter queue: an event that cannot be delivered to it is dropped.',
   explanation:
     'EventBridge retries a failed delivery for 24 hours and up to 185 times by default; then "the event is dropped and EventBridge doesn\'t ' +
@@ -21,15 +19,12 @@ export const ruleTargetWithoutDlq: MessagingRule = {
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html',
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
   ],
-  resourceTypes: ['AWS::Events::Rule'],
-  check(rule, graph): RuleFinding[] {
+  check(t): RuleFinding[] {
     // Whatever the target's RetryPolicy (default: 24 hours, 185 attempts, per "How EventBridge retries delivering events"),
     // an event still undelivered at its end, or failing on a permission or missing-resource error, is dropped without a DLQ.
-    return ruleTargets(graph)
-      .filter((t) => t.rule === rule && t.deadLetterQueue === undefined)
-      .map((t) => ({
-        message: `Its target ${String(t.properties.Id ?? t.location)} (${describeTarget(t.target)}) has no dead-letter queue.`,
-        location: `${t.location}.DeadLetterConfig`,
-      }));
+    if (t.deadLetterQueue !== undefined) {
+      return [];
+    }
+    return [{ message: `Its target ${targetId(t)} (${describeTarget(t.target)}) has no dead-letter queue.`, location: `${t.location}.DeadLetterConfig` }];
   },
-};
+});

@@ -1,11 +1,6 @@
-import { describeTarget, eventSourceKind, eventSources, targetIsFifo, numberProperty } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/** BatchSize when not set: 10 for SQS (Lambda Developer Guide, "Lambda parameters for Amazon SQS event source mappings"). */
-const DEFAULT_BATCH_SIZE = 10;
-/** "For standard queues, the maximum is 10,000. For FIFO queues, the maximum is 10." (same page) */
-const MAX_FIFO_BATCH_SIZE = 10;
-const MAX_STANDARD_BATCH_SIZE = 10_000;
+import { SQS_DEFAULT_BATCH_SIZE, SQS_MAX_FIFO_BATCH_SIZE, SQS_MAX_STANDARD_BATCH_SIZE } from '../aws-facts';
+import { describeTarget, numberProperty, targetIsFifo } from '../relations';
+import { defineRule, eachEventSource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * Batch settings Lambda rejects on an SQS event source mapping:
@@ -24,9 +19,7 @@ const MAX_STANDARD_BATCH_SIZE = 10_000;
  * An explicit window of 0 s on a FIFO queue is only noted: the documentation
  * does not say whether Lambda accepts it.
  */
-export const sqsEventSourceRejectedBatching: MessagingRule = {
-  id: 'SqsEventSourceRejectedBatching',
-  level: RuleLevel.ERROR,
+export const sqsEventSourceRejectedBatching = defineRule('SqsEventSourceRejectedBatching', RuleLevel.ERROR, eachEventSource('sqs'), {
   info: 'The SQS event source mapping has batch settings that Lambda rejects.',
   explanation:
     'For SQS, Lambda accepts a batch size of at most 10 for a FIFO queue and at most 10,000 for a standard queue, and a batch size above 10 only with ' +
@@ -40,18 +33,14 @@ export const sqsEventSourceRejectedBatching: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html',
     'https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html',
   ],
-  resourceTypes: ['AWS::Lambda::EventSourceMapping'],
-  check(mapping, graph): RuleFinding[] {
-    const edge = eventSources(graph).find((e) => e.mapping === mapping);
-    if (!edge || eventSourceKind(edge) !== 'sqs') {
-      return [];
-    }
+  check(edge, graph): RuleFinding[] {
+    const mapping = edge.mapping;
     const fifo = targetIsFifo(graph, mapping, edge.source, mapping.properties.EventSourceArn);
     if (fifo === undefined) {
       return [];
     }
     const queue = describeTarget(edge.source);
-    const batchSize = numberProperty(mapping.properties.BatchSize, DEFAULT_BATCH_SIZE);
+    const batchSize = numberProperty(mapping.properties.BatchSize, SQS_DEFAULT_BATCH_SIZE);
     const rawWindow = mapping.properties.MaximumBatchingWindowInSeconds;
     const window = numberProperty(rawWindow);
     const findings: RuleFinding[] = [];
@@ -67,16 +56,16 @@ export const sqsEventSourceRejectedBatching: MessagingRule = {
           location: 'Properties.MaximumBatchingWindowInSeconds',
         });
       }
-      if (batchSize !== undefined && batchSize > MAX_FIFO_BATCH_SIZE) {
-        findings.push({ message: `BatchSize ${batchSize} on ${queue}, a FIFO queue: the maximum is ${MAX_FIFO_BATCH_SIZE}.`, location: 'Properties.BatchSize' });
+      if (batchSize !== undefined && batchSize > SQS_MAX_FIFO_BATCH_SIZE) {
+        findings.push({ message: `BatchSize ${batchSize} on ${queue}, a FIFO queue: the maximum is ${SQS_MAX_FIFO_BATCH_SIZE}.`, location: 'Properties.BatchSize' });
       }
       return findings;
     }
-    if (batchSize === undefined || batchSize <= DEFAULT_BATCH_SIZE) {
+    if (batchSize === undefined || batchSize <= SQS_DEFAULT_BATCH_SIZE) {
       return findings;
     }
-    if (batchSize > MAX_STANDARD_BATCH_SIZE) {
-      findings.push({ message: `BatchSize ${batchSize} on ${queue}: the maximum for a standard queue is ${MAX_STANDARD_BATCH_SIZE}.`, location: 'Properties.BatchSize' });
+    if (batchSize > SQS_MAX_STANDARD_BATCH_SIZE) {
+      findings.push({ message: `BatchSize ${batchSize} on ${queue}: the maximum for a standard queue is ${SQS_MAX_STANDARD_BATCH_SIZE}.`, location: 'Properties.BatchSize' });
     }
     // A window only known at deployment may be 1 s or more: nothing to say.
     if (rawWindow === undefined || (window !== undefined && window < 1)) {
@@ -87,4 +76,4 @@ export const sqsEventSourceRejectedBatching: MessagingRule = {
     }
     return findings;
   },
-};
+});

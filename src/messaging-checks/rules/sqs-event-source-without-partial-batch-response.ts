@@ -1,5 +1,14 @@
-import { describeTarget, eventSourceKind, eventSources } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { MappingSetting, missingSetting } from '../mapping-settings';
+import { describeTarget } from '../relations';
+import { defineRule, eachEventSource, RuleLevel } from '../rule';
+
+/** Partial batch responses: `ReportBatchItemFailures` in the mapping's `FunctionResponseTypes`. */
+const REPORT_BATCH_ITEM_FAILURES: MappingSetting = {
+  property: 'FunctionResponseTypes',
+  name: 'FunctionResponseTypes ReportBatchItemFailures',
+  // Present and either holding the value, or holding tokens only known at deployment: nothing to say.
+  mayHold: (types) => !Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === 'ReportBatchItemFailures'),
+};
 
 /**
  * An SQS event source mapping without partial batch responses: when the
@@ -10,9 +19,7 @@ import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
  * judged too. A mapping whose source cannot be told is left to
  * VisibilityTimeoutBelowFunctionTimeout, which says once what could not be checked.
  */
-export const sqsEventSourceWithoutPartialBatchResponse: MessagingRule = {
-  id: 'SqsEventSourceWithoutPartialBatchResponse',
-  level: RuleLevel.WARNING,
+export const sqsEventSourceWithoutPartialBatchResponse = defineRule('SqsEventSourceWithoutPartialBatchResponse', RuleLevel.WARNING, eachEventSource('sqs'), {
   info: 'The SQS event source mapping does not let the function report which messages of a batch failed.',
   explanation:
     'By default, if the function fails at any point while processing a batch, all messages of the batch return to the queue and become visible again ' +
@@ -27,21 +34,5 @@ export const sqsEventSourceWithoutPartialBatchResponse: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/sqs-retries.html',
   ],
-  resourceTypes: ['AWS::Lambda::EventSourceMapping'],
-  check(mapping, graph): RuleFinding[] {
-    const edge = eventSources(graph).find((e) => e.mapping === mapping);
-    if (!edge || eventSourceKind(edge) !== 'sqs') {
-      return [];
-    }
-    const types = mapping.properties.FunctionResponseTypes;
-    // Present and either holding the value, or holding tokens only known at deployment: nothing to say.
-    if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === 'ReportBatchItemFailures'))) {
-      return [];
-    }
-    const fn = edge.function.resource ? `the function ${edge.function.resource.logicalId}` : 'its function';
-    return [{
-      message: `It has no FunctionResponseTypes ReportBatchItemFailures; it invokes ${fn} with batches of ${describeTarget(edge.source)}.`,
-      location: 'Properties.FunctionResponseTypes',
-    }];
-  },
-};
+  check: (edge) => missingSetting(edge, REPORT_BATCH_ITEM_FAILURES, `batches of ${describeTarget(edge.source)}`),
+});

@@ -1,29 +1,14 @@
-import { EventSourceEdge, eventSourceKind, eventSources, likelyEventSourceKind, numberProperty } from '../relations';
+import { STREAM_DEFAULT_RETENTION_HOURS, STREAM_INFINITE } from '../aws-facts';
+import { describeInvokedFunction, describeStreamSource, EventSourceEdge, eventSourceKind, likelyEventSourceKind, numberProperty } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/**
- * "-1 means infinite": the default of both MaximumRetryAttempts and
- * MaximumRecordAgeInSeconds for Kinesis and DynamoDB Streams mappings (Lambda
- * Developer Guide, "Lambda parameters for Amazon Kinesis Data Streams event
- * source mappings" and "... for Amazon DynamoDB event source mappings").
- */
-const INFINITE = -1;
-
-/**
- * A Kinesis stream keeps records 24 hours when RetentionPeriodHours is not
- * set (CloudFormation AWS::Kinesis::Stream, RetentionPeriodHours); DynamoDB
- * Streams keep them 24 hours ("The data retention limit for DynamoDB Streams
- * is 24 hours", services-ddb-params).
- */
-const DEFAULT_STREAM_RETENTION_HOURS = 24;
+import { defineRule, eachEventSource, RuleFinding, RuleLevel } from '../rule';
 
 /** Whether a mapping retries a failing batch until its records expire: neither a retry limit nor a maximum record age (absent or -1). */
 export function retriesForever(mapping: GraphResource): boolean {
-  const retries = numberProperty(mapping.properties.MaximumRetryAttempts, INFINITE);
-  const age = numberProperty(mapping.properties.MaximumRecordAgeInSeconds, INFINITE);
+  const retries = numberProperty(mapping.properties.MaximumRetryAttempts, STREAM_INFINITE);
+  const age = numberProperty(mapping.properties.MaximumRecordAgeInSeconds, STREAM_INFINITE);
   // A value only known at deployment (undefined) may be a limit: not judged.
-  return retries === INFINITE && age === INFINITE;
+  return retries === STREAM_INFINITE && age === STREAM_INFINITE;
 }
 
 /**
@@ -36,9 +21,7 @@ export function retriesForever(mapping: GraphResource): boolean {
  * synth but whose properties look like a stream's (StreamEventSourceWithoutFailureDestination
  * stays silent on those).
  */
-export const streamEventSourceRetriesForever: MessagingRule = {
-  id: 'StreamEventSourceRetriesForever',
-  level: RuleLevel.ERROR,
+export const streamEventSourceRetriesForever = defineRule('StreamEventSourceRetriesForever', RuleLevel.ERROR, eachEventSource(), {
   info: 'The stream event source mapping retries a failing batch until its records expire.',
   explanation:
     'For Kinesis and DynamoDB Streams, MaximumRetryAttempts and MaximumRecordAgeInSeconds default to -1, infinite: failed records are retried ' +
@@ -53,12 +36,8 @@ export const streamEventSourceRetriesForever: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html',
   ],
-  resourceTypes: ['AWS::Lambda::EventSourceMapping'],
-  check(mapping, graph): RuleFinding[] {
-    const edge = eventSources(graph).find((e) => e.mapping === mapping);
-    if (!edge) {
-      return [];
-    }
+  check(edge, graph): RuleFinding[] {
+    const mapping = edge.mapping;
     const kind = eventSourceKind(edge);
     const noDestination = mapping.properties.DestinationConfig?.OnFailure?.Destination === undefined;
     if (kind === undefined && likelyEventSourceKind(mapping) === 'stream' && (retriesForever(mapping) || noDestination)) {
@@ -74,27 +53,14 @@ export const streamEventSourceRetriesForever: MessagingRule = {
     if (kind !== 'stream' || !retriesForever(mapping)) {
       return [];
     }
-    const fn = edge.function.resource ? `the function ${edge.function.resource.logicalId}` : 'its function';
     return [{
       message:
-        `It invokes ${fn} with ${describeStreamSource(edge)} and has neither MaximumRetryAttempts nor MaximumRecordAgeInSeconds (both -1, infinite): ` +
+        `It invokes ${describeInvokedFunction(edge)} with ${describeStreamSource(edge)} and has neither MaximumRetryAttempts nor MaximumRecordAgeInSeconds (both -1, infinite): ` +
         `a failing batch blocks its shard until its records expire after ${retention(edge, graph)}.`,
       location: 'Properties.MaximumRetryAttempts',
     }];
   },
-};
-
-/** The stream a mapping reads, for messages: `the stream Orders`, `the stream of the table Orders`. */
-export function describeStreamSource(edge: EventSourceEdge): string {
-  const r = edge.source.resource;
-  if (!r) {
-    return `the stream ${edge.source.external}`;
-  }
-  if (r.type === 'AWS::Kinesis::StreamConsumer') {
-    return `the stream consumer ${r.logicalId}`;
-  }
-  return r.type.startsWith('AWS::DynamoDB::') ? `the stream of the table ${r.logicalId}` : `the stream ${r.logicalId}`;
-}
+});
 
 function retention(edge: EventSourceEdge, graph: ResourceGraph): string {
   let r = edge.source.resource;
@@ -102,11 +68,11 @@ function retention(edge: EventSourceEdge, graph: ResourceGraph): string {
     r = graph.follow(r, r.properties.StreamARN, 'AWS::Kinesis::Stream').resource;
   }
   if (r?.type === 'AWS::Kinesis::Stream') {
-    const hours = numberProperty(r.properties.RetentionPeriodHours, DEFAULT_STREAM_RETENTION_HOURS);
+    const hours = numberProperty(r.properties.RetentionPeriodHours, STREAM_DEFAULT_RETENTION_HOURS);
     return hours === undefined ? 'the stream\'s retention period' : `the stream's retention period, ${hours} hours`;
   }
   if (r?.type.startsWith('AWS::DynamoDB::')) {
-    return `${DEFAULT_STREAM_RETENTION_HOURS} hours (DynamoDB Streams' retention)`;
+    return `${STREAM_DEFAULT_RETENTION_HOURS} hours (DynamoDB Streams' retention)`;
   }
   return 'the stream\'s retention period';
 }

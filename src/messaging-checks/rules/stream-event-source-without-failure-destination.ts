@@ -1,6 +1,14 @@
-import { eventSourceKind, eventSources } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-import { describeStreamSource } from './stream-event-source-retries-forever';
+import { MappingSetting, missingSetting } from '../mapping-settings';
+import { describeStreamSource } from '../relations';
+import { defineRule, eachEventSource, RuleLevel } from '../rule';
+
+/** An on-failure destination: `DestinationConfig.OnFailure.Destination` of the mapping. */
+const ON_FAILURE_DESTINATION: MappingSetting = {
+  property: 'DestinationConfig',
+  name: 'DestinationConfig.OnFailure.Destination',
+  // A DestinationConfig only known at deployment (a token) may hold a destination: not judged.
+  mayHold: (config: any) => typeof config !== 'object' || config === null || config.OnFailure?.Destination !== undefined,
+};
 
 /**
  * A Kinesis or DynamoDB stream event source mapping without an on-failure
@@ -9,9 +17,7 @@ import { describeStreamSource } from './stream-event-source-retries-forever';
  * without a trace. A mapping whose source cannot be told is noted by
  * StreamEventSourceRetriesForever, not here.
  */
-export const streamEventSourceWithoutFailureDestination: MessagingRule = {
-  id: 'StreamEventSourceWithoutFailureDestination',
-  level: RuleLevel.ERROR,
+export const streamEventSourceWithoutFailureDestination = defineRule('StreamEventSourceWithoutFailureDestination', RuleLevel.ERROR, eachEventSource('stream'), {
   info: 'The stream event source mapping has no on-failure destination: the records it gives up on are lost.',
   explanation:
     'When a batch still fails after the retry limit (MaximumRetryAttempts), or its records are older than MaximumRecordAgeInSeconds or expire from ' +
@@ -25,21 +31,5 @@ export const streamEventSourceWithoutFailureDestination: MessagingRule = {
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-onfailure.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html',
   ],
-  resourceTypes: ['AWS::Lambda::EventSourceMapping'],
-  check(mapping, graph): RuleFinding[] {
-    const edge = eventSources(graph).find((e) => e.mapping === mapping);
-    if (!edge || eventSourceKind(edge) !== 'stream') {
-      return [];
-    }
-    const config = mapping.properties.DestinationConfig;
-    // A DestinationConfig only known at deployment (a token) may hold a destination: not judged.
-    if (config !== undefined && (typeof config !== 'object' || config === null || config.OnFailure?.Destination !== undefined)) {
-      return [];
-    }
-    const fn = edge.function.resource ? `the function ${edge.function.resource.logicalId}` : 'its function';
-    return [{
-      message: `It has no DestinationConfig.OnFailure.Destination; it invokes ${fn} with the records of ${describeStreamSource(edge)}.`,
-      location: 'Properties.DestinationConfig',
-    }];
-  },
-};
+  check: (edge) => missingSetting(edge, ON_FAILURE_DESTINATION, `the records of ${describeStreamSource(edge)}`),
+});

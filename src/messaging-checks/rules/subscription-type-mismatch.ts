@@ -1,6 +1,6 @@
-import { describeTarget, SubscriptionEdge, subscriptionsOf, targetIsFifo } from '../relations';
-import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { describeTarget, SubscriptionEdge, targetIsFifo } from '../relations';
+import { GraphResource } from '../resource-graph';
+import { defineRule, eachSubscription, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * Protocols a FIFO topic refuses. FIFO topics deliver to SQS queues only:
@@ -16,9 +16,7 @@ const REFUSED_BY_FIFO_TOPICS = ['lambda', 'http', 'https', 'email', 'email-json'
  * standard topic, or a FIFO topic delivering to anything but an SQS queue.
  * A FIFO topic delivering to a standard queue is allowed (since 2023-09-14).
  */
-export const subscriptionTypeMismatch: MessagingRule = {
-  id: 'SubscriptionTypeMismatch',
-  level: RuleLevel.ERROR,
+export const subscriptionTypeMismatch = defineRule('SubscriptionTypeMismatch', RuleLevel.ERROR, eachSubscription(), {
   info: 'SNS refuses this subscription: a FIFO queue cannot subscribe to a standard topic, and a FIFO topic delivers to SQS queues only.',
   explanation:
     'Subscribing a FIFO queue to a standard topic fails with "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics", ' +
@@ -34,42 +32,37 @@ export const subscriptionTypeMismatch: MessagingRule = {
     'https://github.com/getmoto/moto/pull/8957',
     'https://github.com/hashicorp/terraform-provider-aws/issues/38441',
   ],
-  resourceTypes: ['AWS::SNS::Subscription', 'AWS::SNS::Topic'],
-  check(resource, graph): RuleFinding[] {
-    return subscriptionsOf(graph, resource).flatMap((s) => checkSubscription(s, graph));
-  },
-};
-
-function checkSubscription(s: SubscriptionEdge, graph: ResourceGraph): RuleFinding[] {
-  const raw = rawSubscription(s);
-  const topicFifo = targetIsFifo(graph, s.resource, s.topic, raw.TopicArn);
-  if (s.protocol === 'sqs') {
-    if (targetIsFifo(graph, s.resource, s.endpoint, raw.Endpoint) !== true) {
+  check(s, graph): RuleFinding[] {
+    const raw = rawSubscription(s);
+    const topicFifo = targetIsFifo(graph, s.resource, s.topic, raw.TopicArn);
+    if (s.protocol === 'sqs') {
+      if (targetIsFifo(graph, s.resource, s.endpoint, raw.Endpoint) !== true) {
+        return [];
+      }
+      if (topicFifo === false) {
+        return [{
+          message: `It subscribes the FIFO queue ${queueName(s)} to ${describeTarget(s.topic)}, a standard topic.`,
+          location: `${s.location}.Endpoint`,
+        }];
+      }
+      if (topicFifo === undefined) {
+        return [{
+          message: `It subscribes the FIFO queue ${queueName(s)} to ${describeTarget(s.topic)}: could not check that the topic is a FIFO topic.`,
+          location: `${s.location}.TopicArn`,
+          level: RuleLevel.INFO,
+        }];
+      }
       return [];
     }
-    if (topicFifo === false) {
+    if (topicFifo === true && REFUSED_BY_FIFO_TOPICS.includes(s.protocol)) {
       return [{
-        message: `It subscribes the FIFO queue ${queueName(s)} to ${describeTarget(s.topic)}, a standard topic.`,
-        location: `${s.location}.Endpoint`,
-      }];
-    }
-    if (topicFifo === undefined) {
-      return [{
-        message: `It subscribes the FIFO queue ${queueName(s)} to ${describeTarget(s.topic)}: could not check that the topic is a FIFO topic.`,
-        location: `${s.location}.TopicArn`,
-        level: RuleLevel.INFO,
+        message: `It subscribes ${describeTarget(s.endpoint)} with the protocol ${s.protocol} to ${describeTarget(s.topic)}, a FIFO topic, which delivers to SQS queues only.`,
+        location: `${s.location}.Protocol`,
       }];
     }
     return [];
-  }
-  if (topicFifo === true && REFUSED_BY_FIFO_TOPICS.includes(s.protocol)) {
-    return [{
-      message: `It subscribes ${describeTarget(s.endpoint)} with the protocol ${s.protocol} to ${describeTarget(s.topic)}, a FIFO topic, which delivers to SQS queues only.`,
-      location: `${s.location}.Protocol`,
-    }];
-  }
-  return [];
-}
+  },
+});
 
 function queueName(s: SubscriptionEdge): string {
   return s.endpoint.resource ? s.endpoint.resource.logicalId : s.endpoint.external!;

@@ -1,5 +1,5 @@
-import { describeTarget, subscriptionsOf } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { describeTarget } from '../relations';
+import { defineRule, eachSubscription, RuleFinding, RuleLevel } from '../rule';
 
 /** Protocols whose endpoints are AWS-managed, retried 100,015 times over 23 days (Amazon SNS Developer Guide, "Amazon SNS message delivery retries"). */
 const CHECKED_PROTOCOLS = ['sqs', 'lambda'];
@@ -9,9 +9,7 @@ const CHECKED_PROTOCOLS = ['sqs', 'lambda'];
  * policy: a message SNS cannot deliver is discarded, after its retries or at
  * once on a client-side error.
  */
-export const subscriptionWithoutDlq: MessagingRule = {
-  id: 'SubscriptionWithoutDlq',
-  level: RuleLevel.ERROR,
+export const subscriptionWithoutDlq = defineRule('SubscriptionWithoutDlq', RuleLevel.ERROR, eachSubscription(), {
   info: 'The SNS subscription of an SQS queue or Lambda function has no dead-letter queue: a message SNS cannot deliver is discarded.',
   explanation:
     'SNS retries a delivery to an SQS queue or a Lambda function 100,015 times over 23 days when the endpoint fails (server-side errors); a ' +
@@ -28,19 +26,18 @@ export const subscriptionWithoutDlq: MessagingRule = {
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html',
     'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_sns.CfnTopic.SubscriptionProperty.html',
   ],
-  resourceTypes: ['AWS::SNS::Subscription', 'AWS::SNS::Topic'],
-  check(resource, graph): RuleFinding[] {
-    return subscriptionsOf(graph, resource)
-      .filter((s) => CHECKED_PROTOCOLS.includes(s.protocol) && s.deadLetterQueue === undefined)
-      .map((s) =>
-        resource.type === 'AWS::SNS::Topic'
-          ? {
-            message:
-                `Its inline subscription of ${describeTarget(s.endpoint)} (protocol ${s.protocol}) cannot have a dead-letter queue: ` +
-                'the Subscription property of AWS::SNS::Topic has only Endpoint and Protocol.',
-            location: s.location,
-          }
-          : { message: `It delivers to ${describeTarget(s.endpoint)} (protocol ${s.protocol}) with no redrive policy.`, location: 'Properties.RedrivePolicy' },
-      );
+  check(s): RuleFinding[] {
+    if (!CHECKED_PROTOCOLS.includes(s.protocol) || s.deadLetterQueue !== undefined) {
+      return [];
+    }
+    if (s.resource.type === 'AWS::SNS::Topic') {
+      return [{
+        message:
+          `Its inline subscription of ${describeTarget(s.endpoint)} (protocol ${s.protocol}) cannot have a dead-letter queue: ` +
+          'the Subscription property of AWS::SNS::Topic has only Endpoint and Protocol.',
+        location: s.location,
+      }];
+    }
+    return [{ message: `It delivers to ${describeTarget(s.endpoint)} (protocol ${s.protocol}) with no redrive policy.`, location: 'Properties.RedrivePolicy' }];
   },
-};
+});

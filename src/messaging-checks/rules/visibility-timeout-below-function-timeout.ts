@@ -1,3 +1,4 @@
+import { SQS_DEFAULT_VISIBILITY_TIMEOUT } from '../aws-facts';
 import {
   describeSeconds,
   eventSourceKind,
@@ -5,10 +6,9 @@ import {
   lambdaConsumers,
   likelyEventSourceKind,
   numberProperty,
-  SQS_DEFAULT_VISIBILITY_TIMEOUT,
 } from '../relations';
 import { GraphResource, ResourceGraph } from '../resource-graph';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
+import { defineRuleByType, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue read by a Lambda event source mapping whose function may run longer
@@ -21,9 +21,10 @@ import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
  * MaxReceiveCountBelowGuidance stay silent), a function outside the app (its
  * timeout is unknown), or a source that cannot be told at synth.
  */
-export const visibilityTimeoutBelowFunctionTimeout: MessagingRule = {
-  id: 'VisibilityTimeoutBelowFunctionTimeout',
-  level: RuleLevel.ERROR,
+export const visibilityTimeoutBelowFunctionTimeout = defineRuleByType('VisibilityTimeoutBelowFunctionTimeout', RuleLevel.ERROR, {
+  'AWS::SQS::Queue': checkQueue,
+  'AWS::Lambda::EventSourceMapping': unknowns,
+}, {
   info: 'The queue\'s visibility timeout is shorter than the timeout of a function that consumes it.',
   explanation:
     'A function\'s timeout must be less than or equal to the visibility timeout of the queue its event source mapping reads. ' +
@@ -39,11 +40,7 @@ export const visibilityTimeoutBelowFunctionTimeout: MessagingRule = {
     'https://github.com/github-aws-runners/terraform-aws-github-runner/issues/465',
     'https://github.com/github-aws-runners/terraform-aws-github-runner/pull/467',
   ],
-  resourceTypes: ['AWS::SQS::Queue', 'AWS::Lambda::EventSourceMapping'],
-  check(resource, graph): RuleFinding[] {
-    return resource.type === 'AWS::SQS::Queue' ? checkQueue(resource, graph) : unknowns(resource, graph);
-  },
-};
+});
 
 function checkQueue(queue: GraphResource, graph: ResourceGraph): RuleFinding[] {
   const visibility = numberProperty(queue.properties.VisibilityTimeout, SQS_DEFAULT_VISIBILITY_TIMEOUT);

@@ -1,8 +1,6 @@
-import { describeSeconds, lambdaConsumers, numberProperty, SQS_DEFAULT_VISIBILITY_TIMEOUT } from '../relations';
-import { MessagingRule, RuleFinding, RuleLevel } from '../rule';
-
-/** "at least six times the configuration timeout on your function" (Lambda Developer Guide, services-sqs-configure). */
-const TIMEOUTS_PER_VISIBILITY = 6;
+import { RECOMMENDED_TIMEOUTS_PER_VISIBILITY, SQS_DEFAULT_VISIBILITY_TIMEOUT } from '../aws-facts';
+import { describeSeconds, lambdaConsumers, numberProperty } from '../relations';
+import { defineRule, eachResource, RuleFinding, RuleLevel } from '../rule';
 
 /**
  * A queue read by a Lambda event source mapping whose visibility timeout is at
@@ -14,9 +12,7 @@ const TIMEOUTS_PER_VISIBILITY = 6;
  * window"). A queue or function outside the app is noted by
  * VisibilityTimeoutBelowFunctionTimeout, not here.
  */
-export const visibilityTimeoutBelowGuidance: MessagingRule = {
-  id: 'VisibilityTimeoutBelowGuidance',
-  level: RuleLevel.WARNING,
+export const visibilityTimeoutBelowGuidance = defineRule('VisibilityTimeoutBelowGuidance', RuleLevel.WARNING, eachResource('AWS::SQS::Queue'), {
   info: 'The queue\'s visibility timeout is shorter than six times the timeout of a function that consumes it, plus the batching window.',
   explanation:
     'AWS recommends a visibility timeout of at least six times the function\'s timeout, plus the mapping\'s batching window: the extra time lets Lambda ' +
@@ -30,7 +26,6 @@ export const visibilityTimeoutBelowGuidance: MessagingRule = {
     'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/sqs-retries.html',
   ],
-  resourceTypes: ['AWS::SQS::Queue'],
   check(queue, graph): RuleFinding[] {
     const visibility = numberProperty(queue.properties.VisibilityTimeout, SQS_DEFAULT_VISIBILITY_TIMEOUT);
     if (visibility === undefined) {
@@ -43,7 +38,7 @@ export const visibilityTimeoutBelowGuidance: MessagingRule = {
       if (window === undefined || visibility < timeout) {
         continue;
       }
-      const recommended = TIMEOUTS_PER_VISIBILITY * timeout + window;
+      const recommended = RECOMMENDED_TIMEOUTS_PER_VISIBILITY * timeout + window;
       if (visibility < recommended) {
         const batching = window > 0 ? ` + the ${window} s batching window` : '';
         findings.push({
@@ -56,4 +51,4 @@ export const visibilityTimeoutBelowGuidance: MessagingRule = {
     }
     return findings;
   },
-};
+});

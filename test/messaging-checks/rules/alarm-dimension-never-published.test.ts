@@ -44,29 +44,21 @@ test('TopicName given the topic ARN, inside a math expression, is an error', () 
 // Ref of a rule on a custom bus returns "bus|rule" (aws-cloudformation/cloudformation-coverage-roadmap#1131), while
 // EventBridge publishes RuleName as the rule's bare name (EventBridge User Guide, "Monitoring Amazon EventBridge").
 test('RuleName given rule.ruleName of a rule on a custom bus is an error; the bare name is not', () => {
-  const broken = findingsOfRule(RULE, (stack) => {
+  // An alarm on FailedInvocations of the rule OrderPlaced of the bus Bus, with the bus's name and `ruleName(rule)` as dimensions.
+  const withRuleName = (ruleName: (rule: events.Rule) => string) => findingsOfRule(RULE, (stack) => {
     const bus = new events.EventBus(stack, 'Bus');
     const rule = new events.Rule(stack, 'OrderPlaced', { eventBus: bus, eventPattern: { source: ['shop'] } });
     const metric = new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName: 'FailedInvocations',
-      dimensionsMap: { EventBusName: bus.eventBusName, RuleName: rule.ruleName },
+      dimensionsMap: { EventBusName: bus.eventBusName, RuleName: ruleName(rule) },
     });
     alarmOn(metric, stack, 'FailedInvocations');
   });
+  const broken = withRuleName((rule) => rule.ruleName);
   expect(broken).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/FailedInvocations/Resource' })]);
   expect(broken[0].description).toMatch(/RuleName is of the form bus\|rule/);
-  const fixed = findingsOfRule(RULE, (stack) => {
-    const bus = new events.EventBus(stack, 'Bus');
-    const rule = new events.Rule(stack, 'OrderPlaced', { eventBus: bus, eventPattern: { source: ['shop'] } });
-    const metric = new cloudwatch.Metric({
-      namespace: 'AWS/Events',
-      metricName: 'FailedInvocations',
-      dimensionsMap: { EventBusName: bus.eventBusName, RuleName: Fn.select(1, Fn.split('|', rule.ruleName)) },
-    });
-    alarmOn(metric, stack, 'FailedInvocations');
-  });
-  expect(fixed).toEqual([]);
+  expect(withRuleName((rule) => Fn.select(1, Fn.split('|', rule.ruleName)))).toEqual([]);
 });
 
 // A value the model cannot evaluate (an import from another app) cannot be judged: the rule stays silent.

@@ -4,9 +4,17 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { findingsOfRule } from '../helpers';
 
 const RULE = 'QueueKeyUnusableByService';
+
+/** The queue Billing, encrypted as given, subscribed to the topic Orders and a target of the rule OrderPlaced through aws-cdk-lib's L2 classes. */
+function billingQueueFedByL2(scope: Construct, encryption: sqs.QueueEncryption): void {
+  const queue = new sqs.Queue(scope, 'Billing', { encryption });
+  new sns.Topic(scope, 'Orders').addSubscription(new subscriptions.SqsSubscription(queue));
+  new events.Rule(scope, 'OrderPlaced', { eventPattern: { source: ['shop'] } }).addTarget(new targets.SqsQueue(queue));
+}
 
 // Services sending to an encrypted queue need "a customer managed KMS key" with permissions in its policy, and "you cannot
 // modify the key policy of an AWS managed KMS key for Amazon SQS" (SQS Developer Guide, "Amazon SQS key management").
@@ -22,11 +30,7 @@ test('a queue encrypted with alias/aws/sqs that SNS and EventBridge deliver to i
 });
 
 test('the same queue with SSE-SQS is not flagged', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    const queue = new sqs.Queue(stack, 'Billing', { encryption: sqs.QueueEncryption.SQS_MANAGED });
-    new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.SqsSubscription(queue));
-    new events.Rule(stack, 'OrderPlaced', { eventPattern: { source: ['shop'] } }).addTarget(new targets.SqsQueue(queue));
-  });
+  const findings = findingsOfRule(RULE, (stack) => billingQueueFedByL2(stack, sqs.QueueEncryption.SQS_MANAGED));
   expect(findings).toEqual([]);
 });
 
@@ -45,11 +49,7 @@ test('a subscription dead-letter queue encrypted with alias/aws/sqs is an error'
 // A customer-managed key works when its policy lets the service use it; aws-cdk-lib's SqsSubscription and SqsQueue add
 // those statements, a subscription written by hand does not.
 test('a customer-managed key: not flagged through aws-cdk-lib\'s L2 targets, an error when the policy leaves SNS out', () => {
-  const viaL2 = findingsOfRule(RULE, (stack) => {
-    const queue = new sqs.Queue(stack, 'Billing', { encryption: sqs.QueueEncryption.KMS });
-    new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.SqsSubscription(queue));
-    new events.Rule(stack, 'OrderPlaced', { eventPattern: { source: ['shop'] } }).addTarget(new targets.SqsQueue(queue));
-  });
+  const viaL2 = findingsOfRule(RULE, (stack) => billingQueueFedByL2(stack, sqs.QueueEncryption.KMS));
   expect(viaL2).toEqual([]);
   const byHand = findingsOfRule(RULE, (stack) => {
     const queue = new sqs.Queue(stack, 'Billing', { encryption: sqs.QueueEncryption.KMS });

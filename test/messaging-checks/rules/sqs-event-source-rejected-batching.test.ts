@@ -15,19 +15,22 @@ function mapping(scope: Construct, source: sqs.IQueue, props: { batchSize?: numb
   return new lambda.EventSourceMapping(scope, 'Mapping', { target: testFunction(scope), eventSourceArn: source.queueArn, reportBatchItemFailures: true, ...props });
 }
 
+/** The findings on a mapping, with these settings, of the queue Orders, FIFO or standard. */
+function findingsOnMapping(fifo: boolean, props: { batchSize?: number; maxBatchingWindow?: Duration }) {
+  return findingsOfRule(RULE, (stack) => {
+    mapping(stack, queue(stack, fifo), props);
+  });
+}
+
 // "MaximumBatchingWindowInSeconds ... Batching window is not supported for FIFO queues" (Lambda Developer Guide, services-sqs-parameters).
 test('a batching window on a FIFO queue is an error', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    mapping(stack, queue(stack, true), { maxBatchingWindow: Duration.seconds(5) });
-  });
+  const findings = findingsOnMapping(true, { maxBatchingWindow: Duration.seconds(5) });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/Mapping/Resource' })]);
 });
 
 // "For FIFO queues, the maximum is 10." (same page).
 test('a batch size of 20 on a FIFO queue is an error', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    mapping(stack, queue(stack, true), { batchSize: 20 });
-  });
+  const findings = findingsOnMapping(true, { batchSize: 20 });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/Mapping/Resource' })]);
 });
 
@@ -40,9 +43,7 @@ test('a FIFO queue consumed with the defaults is not flagged', () => {
 
 // "when you set BatchSize to a value greater than 10, you must set MaximumBatchingWindowInSeconds to at least 1" (CreateEventSourceMapping).
 test('a batch size of 100 on a standard queue without a batching window is an error', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    mapping(stack, queue(stack, false), { batchSize: 100 });
-  });
+  const findings = findingsOnMapping(false, { batchSize: 100 });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/Mapping/Resource' })]);
 });
 
@@ -67,8 +68,6 @@ test('a batching window on a FIFO queue outside the app is an error', () => {
 
 // The documentation does not say whether Lambda accepts an explicit window of 0 s on a FIFO queue: a note, never an error.
 test('a batching window of 0 s on a FIFO queue is a note', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    mapping(stack, queue(stack, true), { maxBatchingWindow: Duration.seconds(0) });
-  });
+  const findings = findingsOnMapping(true, { maxBatchingWindow: Duration.seconds(0) });
   expect(findings).toEqual([expect.objectContaining({ severity: 'info', path: 'Test/Mapping/Resource' })]);
 });

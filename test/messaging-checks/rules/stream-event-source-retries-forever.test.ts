@@ -1,22 +1,18 @@
 import { CfnParameter, Duration } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { check, findingsOfRule, testFunction } from '../helpers';
+import { check, findingsOfRule, streamProjector, tableWithStream } from '../helpers';
 
 const RULE = 'StreamEventSourceRetriesForever';
-
-/** The function Fn reading the streams (timeout 30 s). */
-const projector = (scope: Construct) => testFunction(scope, { timeout: Duration.seconds(30) });
 
 /** The function Fn reading the Kinesis stream Orders from its start, failed batches going to the queue Failures. */
 function kinesisProjector(scope: Construct, props: Partial<sources.KinesisEventSourceProps> = {}): void {
   const stream = new kinesis.Stream(scope, 'Orders');
   const failures = new sqs.Queue(scope, 'Failures');
-  projector(scope).addEventSource(new sources.KinesisEventSource(stream, {
+  streamProjector(scope).addEventSource(new sources.KinesisEventSource(stream, {
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
     onFailure: new sources.SqsDlq(failures),
     ...props,
@@ -43,11 +39,8 @@ test('the same event source with retryAttempts, or with maxRecordAge, is not fla
 // (Lambda Developer Guide, "Lambda parameters for Amazon DynamoDB event source mappings").
 test('a DynamoDB stream event source with the defaults is an error', () => {
   const findings = findingsOfRule(RULE, (stack) => {
-    const table = new dynamodb.Table(stack, 'Orders', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      stream: dynamodb.StreamViewType.NEW_IMAGE,
-    });
-    projector(stack).addEventSource(new sources.DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST }));
+    const table = tableWithStream(stack);
+    streamProjector(stack).addEventSource(new sources.DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST }));
   });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error' })]);
 });
@@ -56,7 +49,7 @@ test('a DynamoDB stream event source with the defaults is an error', () => {
 test('a mapping on a Kinesis stream outside the app is judged', () => {
   const findings = findingsOfRule(RULE, (stack) => {
     const stream = kinesis.Stream.fromStreamArn(stack, 'Shared', 'arn:aws:kinesis:us-east-1:222222222222:stream/shared-orders');
-    projector(stack).addEventSource(new sources.KinesisEventSource(stream, { startingPosition: lambda.StartingPosition.LATEST }));
+    streamProjector(stack).addEventSource(new sources.KinesisEventSource(stream, { startingPosition: lambda.StartingPosition.LATEST }));
   });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error' })]);
 });
@@ -65,7 +58,7 @@ test('a mapping on a Kinesis stream outside the app is judged', () => {
 test('a mapping whose source cannot be told, with a starting position, is a note', () => {
   const findings = check((stack) => {
     new lambda.EventSourceMapping(stack, 'Mapping', {
-      target: projector(stack),
+      target: streamProjector(stack),
       eventSourceArn: new CfnParameter(stack, 'SourceArn').valueAsString,
       startingPosition: lambda.StartingPosition.LATEST,
     });
@@ -76,7 +69,7 @@ test('a mapping whose source cannot be told, with a starting position, is a note
 // MaximumRetryAttempts applies to streams only: an SQS mapping is not judged.
 test('an SQS event source is not flagged', () => {
   const findings = findingsOfRule(RULE, (stack) => {
-    projector(stack).addEventSource(new sources.SqsEventSource(new sqs.Queue(stack, 'Orders', { visibilityTimeout: Duration.minutes(3) })));
+    streamProjector(stack).addEventSource(new sources.SqsEventSource(new sqs.Queue(stack, 'Orders', { visibilityTimeout: Duration.minutes(3) })));
   });
   expect(findings).toEqual([]);
 });

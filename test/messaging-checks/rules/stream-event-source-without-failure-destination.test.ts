@@ -1,22 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { findingsOfRule, testFunction } from '../helpers';
+import { findingsOfRule, streamProjector, tableWithStream } from '../helpers';
 
 const RULE = 'StreamEventSourceWithoutFailureDestination';
-
-/** The function Fn reading the streams (timeout 30 s). */
-const projector = (scope: Construct) => testFunction(scope, { timeout: Duration.seconds(30) });
 
 /** The function Fn reading the Kinesis stream Orders from its start with 10 retries, failed batches going to the queue Failures if asked. */
 function kinesisProjector(scope: Construct, withFailureQueue: boolean): void {
   const stream = new kinesis.Stream(scope, 'Orders');
   const failures = withFailureQueue ? new sqs.Queue(scope, 'Failures', { retentionPeriod: Duration.days(14) }) : undefined;
-  projector(scope).addEventSource(new sources.KinesisEventSource(stream, {
+  streamProjector(scope).addEventSource(new sources.KinesisEventSource(stream, {
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
     retryAttempts: 10,
     bisectBatchOnError: true,
@@ -39,11 +35,9 @@ test('the same event source with an SQS on-failure destination is not flagged', 
 // Same behaviour for DynamoDB Streams (Lambda Developer Guide, services-ddb-params: DestinationConfig keeps discarded records).
 test('a DynamoDB stream event source without an on-failure destination is an error', () => {
   const findings = findingsOfRule(RULE, (stack) => {
-    const table = new dynamodb.Table(stack, 'Orders', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      stream: dynamodb.StreamViewType.NEW_IMAGE,
-    });
-    projector(stack).addEventSource(new sources.DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 3 }));
+    const table = tableWithStream(stack);
+    const eventSource = new sources.DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 3 });
+    streamProjector(stack).addEventSource(eventSource);
   });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error' })]);
 });
@@ -53,7 +47,7 @@ test('an enhanced fan-out consumer without an on-failure destination is an error
   const findings = findingsOfRule(RULE, (stack) => {
     const stream = new kinesis.Stream(stack, 'Orders');
     const consumer = new kinesis.StreamConsumer(stack, 'Consumer', { stream, streamConsumerName: 'projector' });
-    projector(stack).addEventSource(new sources.KinesisConsumerEventSource(consumer, {
+    streamProjector(stack).addEventSource(new sources.KinesisConsumerEventSource(consumer, {
       startingPosition: lambda.StartingPosition.LATEST,
       retryAttempts: 3,
     }));

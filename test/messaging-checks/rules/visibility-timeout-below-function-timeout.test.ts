@@ -2,7 +2,7 @@ import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { check, findingsOfRule, queueWithDlq, testFunction } from '../helpers';
+import { check, consumedQueue, findingsOfRule, queueWithDlq, testFunction } from '../helpers';
 
 const RULE = 'VisibilityTimeoutBelowFunctionTimeout';
 
@@ -18,19 +18,13 @@ const SQS_EVENT_SOURCE_RULES = [
 // "Your function's timeout must be less than or equal to the queue's visibility timeout. Lambda validates this requirement when you create
 // or update an event source mapping" (Lambda Developer Guide, services-sqs-configure); the queue's default visibility timeout is 30 s.
 test('a queue with the default visibility timeout consumed by a function with a 60 s timeout is an error', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    const q = queueWithDlq(stack, 'Orders');
-    testFunction(stack, { timeout: Duration.seconds(60) }).addEventSource(new sources.SqsEventSource(q, { reportBatchItemFailures: true }));
-  });
+  const findings = findingsOfRule(RULE, (stack) => consumedQueue(stack));
   expect(findings).toEqual([expect.objectContaining({ severity: 'error', path: 'Test/Orders/Resource' })]);
   expect(findings[0].description).toContain('Visibility timeout 30 s, below the 60 s (1 minute) timeout of the function');
 });
 
 test('the same queue with a visibility timeout of 6 × the function timeout is not flagged', () => {
-  const findings = findingsOfRule(RULE, (stack) => {
-    const q = queueWithDlq(stack, 'Orders', { visibilityTimeout: Duration.seconds(360) });
-    testFunction(stack, { timeout: Duration.seconds(60) }).addEventSource(new sources.SqsEventSource(q, { reportBatchItemFailures: true }));
-  });
+  const findings = findingsOfRule(RULE, (stack) => consumedQueue(stack, { visibilityTimeout: Duration.seconds(360) }));
   expect(findings).toEqual([]);
 });
 
@@ -46,9 +40,8 @@ test('a function and a queue with their default timeouts are not flagged', () =>
 // CloudFormation takes "30" as 30.
 test('a visibility timeout written as a string is read', () => {
   const findings = findingsOfRule(RULE, (stack) => {
-    const q = queueWithDlq(stack, 'Orders');
+    const q = consumedQueue(stack);
     (q.node.defaultChild as sqs.CfnQueue).addPropertyOverride('VisibilityTimeout', '30');
-    testFunction(stack, { timeout: Duration.seconds(60) }).addEventSource(new sources.SqsEventSource(q, { reportBatchItemFailures: true }));
   });
   expect(findings).toEqual([expect.objectContaining({ severity: 'error' })]);
 });
@@ -56,9 +49,8 @@ test('a visibility timeout written as a string is read', () => {
 // A visibility timeout only known at deployment cannot be judged.
 test('a visibility timeout from a parameter is not judged', () => {
   const findings = findingsOfRule(RULE, (stack) => {
-    const q = queueWithDlq(stack, 'Orders');
+    const q = consumedQueue(stack);
     (q.node.defaultChild as sqs.CfnQueue).visibilityTimeout = new CfnParameter(stack, 'Visibility', { type: 'Number' }).valueAsNumber;
-    testFunction(stack, { timeout: Duration.seconds(60) }).addEventSource(new sources.SqsEventSource(q, { reportBatchItemFailures: true }));
   });
   expect(findings).toEqual([]);
 });
