@@ -96,6 +96,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // Property-based tests run from a fixed seed (FC_SEED to explore others), so that CI is reproducible.
       setupFiles: ['<rootDir>/test/helpers/fast-check-setup.ts'],
+      // Every snapshot prints asset hashes as `<asset-hash>` (normalised in test/helpers/template.ts).
+      snapshotSerializers: ['<rootDir>/test/helpers/snapshot-serializer.ts'],
       // Example apps are synthesized by their own task.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
       // Example apps import the package by name, as users do; tests that load them get the sources.
@@ -171,7 +173,7 @@ if (bundle) {
   integ.spawn(bundle);
 }
 integ.exec('jest -c integ/jest.config.js --runInBand', { receiveArgs: true });
-project.package.setScript('demo', 'npm ci && projen bundle && ts-node --transpile-only -P tsconfig.dev.json scripts/demo.ts');
+project.package.setScript('demo', 'npm ci && projen bundle && ts-node --transpile-only -P tsconfig.dev.json integ/demo.ts');
 
 // The README's two commands: each installs what it needs on a fresh clone.
 project.package.setScript('examples', 'npm ci && projen synth:examples');

@@ -1,5 +1,5 @@
 /**
- * The emulator gaps of this run (integ/gaps.ts), one line each in the test
+ * The emulator gaps of this run (integ/gaps/), one line each in the test
  * report: whether the probe found the gap, and what the suite does about it.
  * An environment shim the probe could not verify fails here.
  */

@@ -4,7 +4,7 @@
  * with the environment shims they need) and hands the run to the suites
  * through environment variables. global-teardown.ts always stops it.
  */
-import { formatGapReport, saveGapReport } from './gaps';
+import { formatGapReport, saveGapReport } from './gaps/runner';
 import { startSession } from './harness/session';
 import { SESSION_ENV } from './harness/suite';
 
@@ -17,6 +17,6 @@ export default async function globalSetup(): Promise<void> {
   process.env[SESSION_ENV.endpoint] = session.emulator.endpoint;
   process.env[SESSION_ENV.runDir] = session.runDir;
   process.env[SESSION_ENV.gapsFile] = gapsFile;
-  process.stderr.write(`\n[integ] emulator gaps (integ/gaps.ts):\n${formatGapReport(session.gaps).join('\n')}\n`);
+  process.stderr.write(`\n[integ] emulator gaps (integ/gaps/):\n${formatGapReport(session.gaps).join('\n')}\n`);
   process.stderr.write(`[integ] setup in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

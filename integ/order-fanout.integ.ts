@@ -4,47 +4,37 @@
  * message-body scope), each admitted message once; the subscription DLQ stays
  * empty.
  */
-import { DeployedExample } from './harness/session';
-import { describeExample, resetAndDeploy, testUnlessGap } from './harness/suite';
-import { OrderFanoutResult, runOrderFanout } from './scenarios/order-fanout';
-import { formatReport } from './scenarios/scenario';
+import { deployAndRun, describeExample, testUnlessGap } from './harness/suite';
+import { runOrderFanout } from './scenarios/order-fanout';
 
 describeExample('order-fanout', () => {
-  let deployed: DeployedExample;
-  let result: OrderFanoutResult;
-
-  beforeAll(async () => {
-    const run = await resetAndDeploy('order-fanout');
-    deployed = run.deployed;
-    result = await runOrderFanout(run.context);
-    process.stderr.write(`${formatReport(result.report)}\n`);
-  }, 10 * 60_000);
+  const run = deployAndRun('order-fanout', runOrderFanout);
 
   test('deploys with the CDK CLI: one topic with filtered and unfiltered subscribers, in both filter scopes', () => {
-    expect(deployed.stacks).toHaveLength(1);
-    expect(result.subscribers.length).toBeGreaterThanOrEqual(3);
-    expect(result.subscribers.some((s) => !s.filterPolicy)).toBe(true);
-    expect(result.subscribers.some((s) => s.filterPolicy && s.scope === 'MessageAttributes')).toBe(true);
-    expect(result.subscribers.some((s) => s.filterPolicy && s.scope === 'MessageBody')).toBe(true);
+    expect(run.deployed.stacks).toHaveLength(1);
+    expect(run.result.subscribers.length).toBeGreaterThanOrEqual(3);
+    expect(run.result.subscribers.some((s) => !s.filterPolicy)).toBe(true);
+    expect(run.result.subscribers.some((s) => s.filterPolicy && s.scope === 'MessageAttributes')).toBe(true);
+    expect(run.result.subscribers.some((s) => s.filterPolicy && s.scope === 'MessageBody')).toBe(true);
   });
 
   test('the sample orders sit on both sides of every filter (each filter admits some and rejects some)', () => {
-    for (const s of result.subscribers.filter((x) => x.filterPolicy)) {
-      expect({ subscriber: s.name, admitted: s.expected.length > 0, rejected: s.expected.length < result.sent.length })
+    for (const s of run.result.subscribers.filter((x) => x.filterPolicy)) {
+      expect({ subscriber: s.name, admitted: s.expected.length > 0, rejected: s.expected.length < run.result.sent.length })
         .toEqual({ subscriber: s.name, admitted: true, rejected: true });
     }
   });
 
   test('each subscriber receives exactly the messages its filter admits, each once', () => {
-    for (const s of result.subscribers) {
-      const expected = Object.fromEntries(result.sent.map((tag) => [tag, s.expected.includes(tag) ? 1 : 0]));
+    for (const s of run.result.subscribers) {
+      const expected = Object.fromEntries(run.result.sent.map((tag) => [tag, s.expected.includes(tag) ? 1 : 0]));
       expect({ subscriber: s.name, delivered: s.delivered }).toEqual({ subscriber: s.name, delivered: expected });
     }
   });
 
   testUnlessGap('sns-numeric-filter-on-strings', 'a number written as a string does not pass a numeric filter', () => {
-    const tag = result.sent.find((t) => t.startsWith('f5-'))!;
-    const numeric = result.subscribers.filter((s) => JSON.stringify(s.filterPolicy ?? {}).includes('"numeric"'));
+    const tag = run.result.sent.find((t) => t.startsWith('f5-'))!;
+    const numeric = run.result.subscribers.filter((s) => JSON.stringify(s.filterPolicy ?? {}).includes('"numeric"'));
     expect(tag).toBeDefined();
     expect(numeric.length).toBeGreaterThan(0);
     for (const s of numeric) {
@@ -53,12 +43,13 @@ describeExample('order-fanout', () => {
   });
 
   test('no message is left in a subscriber queue or its DLQ', () => {
-    expect(result.leftInSubscriberQueues).toBe(0);
-    expect(Object.values(result.consumerDeadLetterQueues).every((n) => n === 0)).toBe(true);
+    expect(run.result.leftInSubscriberQueues).toBe(0);
+    expect(Object.values(run.result.consumerDeadLetterQueues).every((n) => n === 0)).toBe(true);
   });
 
   testUnlessGap('sns-subscription-dlq', 'the subscription DLQ stays empty', () => {
-    expect(Object.keys(result.subscriptionDeadLetterQueues).length).toBeGreaterThan(0);
-    expect(result.subscriptionDeadLetterQueues).toEqual(Object.fromEntries(Object.keys(result.subscriptionDeadLetterQueues).map((k) => [k, 0])));
+    const deadLetterQueues = run.result.subscriptionDeadLetterQueues;
+    expect(Object.keys(deadLetterQueues).length).toBeGreaterThan(0);
+    expect(deadLetterQueues).toEqual(Object.fromEntries(Object.keys(deadLetterQueues).map((k) => [k, 0])));
   });
 });

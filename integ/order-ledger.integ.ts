@@ -4,10 +4,8 @@
  * version per entity; an unparseable record reaches the failure queue; the
  * rebuilt projection equals the live one; the query side reads it back.
  */
-import { DeployedExample } from './harness/session';
-import { describeExample, resetAndDeploy } from './harness/suite';
-import { OrderLedgerResult, runOrderLedger } from './scenarios/order-ledger';
-import { formatReport } from './scenarios/scenario';
+import { deployAndRun, describeExample } from './harness/suite';
+import { runOrderLedger } from './scenarios/order-ledger';
 
 /** The read-model item without its bookkeeping: what a query sees. */
 function view(item: any): any {
@@ -15,47 +13,39 @@ function view(item: any): any {
 }
 
 describeExample('order-ledger', () => {
-  let deployed: DeployedExample;
-  let result: OrderLedgerResult;
-
-  beforeAll(async () => {
-    const run = await resetAndDeploy('order-ledger');
-    deployed = run.deployed;
-    result = await runOrderLedger(run.context);
-    process.stderr.write(`${formatReport(result.report)}\n`);
-  }, 10 * 60_000);
+  const run = deployAndRun('order-ledger', runOrderLedger);
 
   test('deploys with the CDK CLI: a stream and two projections (live and rebuilt)', () => {
-    expect(deployed.stacks).toHaveLength(1);
-    expect(Object.keys(result.readModels)).toHaveLength(2);
+    expect(run.deployed.stacks).toHaveLength(1);
+    expect(Object.keys(run.result.readModels)).toHaveLength(2);
   });
 
   test('the live read model holds the latest version and state of every order, despite duplicates and out-of-order versions', () => {
-    const live = result.readModels[result.liveProjection];
-    for (const [id, expected] of Object.entries(result.expected)) {
+    const live = run.result.readModels[run.result.liveProjection];
+    for (const [id, expected] of Object.entries(run.result.expected)) {
       expect({ id, version: live[id]?.version, state: live[id]?.state }).toEqual({ id, ...expected });
     }
   });
 
   test('the unparseable record reaches the failure queue of every projection', () => {
-    for (const [projection, count] of Object.entries(result.unparseableInFailureQueue)) {
+    for (const [projection, count] of Object.entries(run.result.unparseableInFailureQueue)) {
       expect({ projection, count }).toEqual({ projection, count: 1 });
     }
   });
 
   test('the projection rebuilt from the trim horizon equals the live one', () => {
     // It had consumed nothing when the rebuild started: every row comes from the replay.
-    expect(Object.values(result.rowsBeforeRebuild)).toEqual([0]);
-    const [live, ...others] = [result.liveProjection, ...Object.keys(result.readModels).filter((n) => n !== result.liveProjection)];
+    expect(Object.values(run.result.rowsBeforeRebuild)).toEqual([0]);
+    const [live, ...others] = [run.result.liveProjection, ...Object.keys(run.result.readModels).filter((n) => n !== run.result.liveProjection)];
     for (const other of others) {
-      expect(result.readModels[other]).toEqual(result.readModels[live]);
+      expect(run.result.readModels[other]).toEqual(run.result.readModels[live]);
     }
   });
 
   test('the query-side function reads every order at its latest version', () => {
-    const live = result.readModels[result.liveProjection];
-    for (const id of Object.keys(result.expected)) {
-      expect(view(result.queried[id])).toEqual(view(live[id]));
+    const live = run.result.readModels[run.result.liveProjection];
+    for (const id of Object.keys(run.result.expected)) {
+      expect(view(run.result.queried[id])).toEqual(view(live[id]));
     }
   });
 });

@@ -9,7 +9,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from '../../scripts/emulator';
+import { EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from './emulator';
 
 /** One client per service, all talking to the same emulator. */
 export interface AwsClients {

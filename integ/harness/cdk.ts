@@ -5,7 +5,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { awsEnv, EMULATOR_ACCOUNT, EMULATOR_REGION, REPO_ROOT } from '../../scripts/emulator';
+import { awsEnv, EMULATOR_ACCOUNT, EMULATOR_REGION, REPO_ROOT } from './emulator';
 
 const CDK = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
 
@@ -111,7 +111,7 @@ export async function bootstrap(endpoint: string, workDir: string, log: Progress
 
 /**
  * `cdk deploy --require-approval never` of every stack of a synthesized
- * assembly (the example's own, after the template shims of integ/gaps.ts),
+ * assembly (the example's own, after the template shims of integ/gaps/),
  * run from the example's folder.
  */
 export async function deployAssembly(

@@ -2,7 +2,7 @@
  * cfn-lint (installed with the emulator in .venv/) on a synthesized template.
  */
 import { spawnSync } from 'child_process';
-import { ensureInstalled, venvExecutable } from '../../scripts/emulator';
+import { ensureInstalled, venvExecutable } from './emulator';
 
 export interface LintFinding {
   readonly level: 'Error' | 'Warning' | 'Informational';

@@ -7,15 +7,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  Emulator, REPO_ROOT, ensureInstalled, resetEmulator, startEmulator, stopEmulator,
-} from '../../scripts/emulator';
-import {
-  applyDeployedShims, applyTemplateShims, emulatorShims, GapReport, probeGaps, verifyEmulatorShims,
-} from '../gaps';
 import { awsClients, AwsClients } from './aws';
 import { AssemblyStack, assemblyStacks, bootstrap, deployAssembly, ProgressLog, synthExample } from './cdk';
+import {
+  Emulator, REPO_ROOT, ensureInstalled, resetEmulator, startEmulator, stopEmulator,
+} from './emulator';
 import { DeployedStack } from './stack';
+import {
+  applyDeployedShims, applyTemplateShims, emulatorShims, GapReport, probeGaps, verifyEmulatorShims,
+} from '../gaps/runner';
+import { ScenarioContext } from '../scenarios/scenario';
 
 /** Every example app the suite and the demo deploy, in the order they run. */
 export const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger'] as const;
@@ -127,6 +128,13 @@ export async function deployExample(
     stacks.push(deployed);
   }
   return { name, stacks, shims };
+}
+
+/** The context a scenario runs in on a deployed example; `runTag` distinguishes this run's messages. */
+export function scenarioContext(
+  session: Pick<Session, 'clients' | 'gaps'>, deployed: DeployedExample, log: ProgressLog, runTag: string,
+): ScenarioContext {
+  return { clients: session.clients, gaps: session.gaps, stacks: deployed.stacks, log, runTag };
 }
 
 /** Wipes the emulator between suites (the bootstrap stack included). */

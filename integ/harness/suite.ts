@@ -2,10 +2,10 @@
  * What each integration suite (one per example) shares: the run started by
  * global-setup.ts, the reset + deploy of its example, the skips.
  */
-import { GapId, GapReport, loadGapReport, skipReason } from '../gaps';
 import { awsClients } from './aws';
-import { DeployedExample, deployExample, exampleExists, resetBetweenSuites, stderrLog } from './session';
-import { ScenarioContext } from '../scenarios/scenario';
+import { DeployedExample, deployExample, exampleExists, resetBetweenSuites, scenarioContext, stderrLog } from './session';
+import { GapId, GapReport, loadGapReport, skipReason } from '../gaps/runner';
+import { formatReport, PatternReport, ScenarioContext } from '../scenarios/scenario';
 
 /** Environment variables through which global-setup.ts hands the run to the suites. */
 export const SESSION_ENV = {
@@ -57,17 +57,32 @@ export function testUnlessGap(id: GapId, name: string, fn: jest.ProvidesCallback
   }
 }
 
+/** An example deployed and its scenario run, shared by the tests of its suite. */
+export interface ExampleRun<R> {
+  readonly deployed: DeployedExample;
+  readonly context: ScenarioContext;
+  readonly result: R;
+}
+
+/**
+ * Before the tests of the suite (beforeAll): resets the emulator, deploys the
+ * example and runs its scenario, printing the report. The tests read the
+ * returned object's fields, set once that is done.
+ */
+export function deployAndRun<R extends { report: PatternReport }>(name: string, scenario: (context: ScenarioContext) => Promise<R>): ExampleRun<R> {
+  const run = {} as { deployed: DeployedExample; context: ScenarioContext; result: R };
+  beforeAll(async () => {
+    Object.assign(run, await resetAndDeploy(name));
+    run.result = await scenario(run.context);
+    process.stderr.write(`${formatReport(run.result.report)}\n`);
+  }, 10 * 60_000);
+  return run;
+}
+
 /** Resets the emulator and deploys the example with the CDK CLI (bootstrap included). */
 export async function resetAndDeploy(name: string): Promise<{ deployed: DeployedExample; context: ScenarioContext }> {
   const session = suiteSession();
   await resetBetweenSuites(session);
   const deployed = await deployExample(session, name, { bootstrap: true });
-  const context: ScenarioContext = {
-    clients: session.clients,
-    gaps: session.gaps,
-    stacks: deployed.stacks,
-    log: stderrLog,
-    runTag: `${name}-${Date.now().toString(36)}`,
-  };
-  return { deployed, context };
+  return { deployed, context: scenarioContext(session, deployed, stderrLog, `${name}-${Date.now().toString(36)}`) };
 }

@@ -8,8 +8,8 @@
  * messages chosen to sit on both sides of every condition.
  */
 import { MessageAttributeValue, PublishCommand } from '@aws-sdk/client-sns';
-import { GapId, skipReason } from '../gaps';
 import { onlyStack, PatternReport, referencedLogicalId, ScenarioContext } from './scenario';
+import { GapId, skipReason } from '../gaps/runner';
 import { Observer, functionObserver, observeQueue } from '../harness/observe';
 import { attributeDocument, matchesPattern } from '../harness/patterns';
 import { pollUntil } from '../harness/poll';

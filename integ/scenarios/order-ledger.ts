@@ -5,7 +5,7 @@
  * failure queue; the rebuilt projection equals the live one; the query-side
  * function reads the read model.
  *
- * The rebuild is played as the README describes it: the second projection's
+ * The rebuild is played as docs/kinesis-cqrs-pipeline.md describes it: the second projection's
  * event source mapping is disabled while the events arrive (as if the
  * projection did not exist yet), then enabled once the live read model is
  * complete, so that it replays the retained events from the trim horizon.

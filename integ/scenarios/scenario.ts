@@ -2,7 +2,7 @@
  * What every example scenario shares: the context it runs in and the report
  * it prints (the demo prints it; the suite prints it and asserts on the data).
  */
-import { GapReport } from '../gaps';
+import { GapReport } from '../gaps/runner';
 import { AwsClients } from '../harness/aws';
 import { ProgressLog } from '../harness/cdk';
 import { DeployedStack } from '../harness/stack';

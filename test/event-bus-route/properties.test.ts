@@ -1,5 +1,4 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,14 +6,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as fc from 'fast-check';
 import { EventBusRoute, RouteTarget } from '../../src';
-import { eventPatternToJson } from '../../src/routing/event-pattern';
-import { nagFindings, testStack, userFunction } from '../helpers/nag';
+import { eventPatternToJson } from '../../src/routing/eventbridge/pattern-json';
+import { userFunction } from '../helpers/nag';
+import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, mostly } from '../helpers/properties';
 
 /** Every prop name an error may name. */
 const PROP_NAMES = ['eventPattern', 'targets', 'retryAttempts', 'maxEventAge', 'messageGroupId', 'deadLetterQueue'];
-
-/** Mostly values inside the valid range, sometimes outside it. */
-const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
 
 // ---------------------------------------------------------------------------
 // Random patterns: built from the documented operators, sometimes corrupted
@@ -152,44 +149,25 @@ function makeTarget(stack: Stack, t: TargetSample, i: number): RouteTarget {
   }
 }
 
-function build(s: RouteSample, eventPattern: events.EventPattern, nag = false) {
-  const { app, stack } = testStack(nag);
-  try {
-    const route = new EventBusRoute(stack, 'Route', {
-      eventPattern,
-      targets: s.targets.map((t, i) => makeTarget(stack, t, i)),
-      retryAttempts: s.retryAttempts,
-      maxEventAge: s.maxEventAgeSeconds === undefined ? undefined : Duration.seconds(s.maxEventAgeSeconds),
-    });
-    return { app, stack, route };
-  } catch (error) {
-    return { app, stack, error };
-  }
+function createRoute(stack: Stack, s: RouteSample, eventPattern: events.EventPattern): EventBusRoute {
+  return new EventBusRoute(stack, 'Route', {
+    eventPattern,
+    targets: s.targets.map((t, i) => makeTarget(stack, t, i)),
+    retryAttempts: s.retryAttempts,
+    maxEventAge: s.maxEventAgeSeconds === undefined ? undefined : Duration.seconds(s.maxEventAgeSeconds),
+  });
 }
 
-function expectOurError(error: unknown): void {
-  expect(error).toBeInstanceOf(Error);
-  const e = error as Error;
-  expect(e.name).toBe('MessagePatternsError');
-  expect(e.message.startsWith('Test/Route: ')).toBe(true);
-  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
-}
+const expectError = (error: unknown) => expectOurError(error, { at: 'Test/Route: ', naming: PROP_NAMES });
 
 const SIMPLE_PATTERN: events.EventPattern = { source: ['shop'] };
 
 describe('EventBusRoute with random target sets', () => {
   test('either every target gets a dead-letter queue and the retry policy asked for, or the error names a prop', () => {
-    const outcomes = { valid: 0, invalid: 0 };
-    fc.assert(
-      fc.property(routeSample, (s) => {
-        const { error, stack, route } = build(s, SIMPLE_PATTERN);
-        if (error !== undefined) {
-          outcomes.invalid++;
-          expectOurError(error);
-          return;
-        }
-        outcomes.valid++;
-        const template = Template.fromStack(stack);
+    assertSynthesizesOrRejects(routeSample, {
+      create: (stack, s) => createRoute(stack, s, SIMPLE_PATTERN),
+      expectError,
+      expectValid: ({ construct: route, template }, s) => {
         const targets = Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.Targets as any[];
         expect(targets).toHaveLength(s.targets.length);
         s.targets.forEach((t, i) => {
@@ -199,57 +177,38 @@ describe('EventBusRoute with random target sets', () => {
             MaximumEventAgeInSeconds: t.maxEventAgeSeconds ?? s.maxEventAgeSeconds ?? 86_400,
           });
         });
-        expect(route!.deadLetterQueue === undefined).toBe(s.targets.every((t) => t.ownDlq));
-        expect(route!.deadLetterQueueAlarms).toHaveLength(route!.deadLetterQueues.length);
-        expect(route!.queues).toHaveLength(s.targets.filter((t) => t.kind === 'newQueue' || t.kind === 'fifoQueue').length);
+        expect(route.deadLetterQueue === undefined).toBe(s.targets.every((t) => t.ownDlq));
+        expect(route.deadLetterQueueAlarms).toHaveLength(route.deadLetterQueues.length);
+        expect(route.queues).toHaveLength(s.targets.filter((t) => t.kind === 'newQueue' || t.kind === 'fifoQueue').length);
         expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
-      }),
-      { numRuns: 120 },
-    );
-    expect(outcomes.valid).toBeGreaterThan(20);
-    expect(outcomes.invalid).toBeGreaterThan(20);
+      },
+      numRuns: 120,
+      minEach: 20,
+    });
   });
 
   test('every route that synthesizes passes the compliance packs', () => {
-    let checked = 0;
     // The stand-ins for user resources that the packs judge on their own settings (state machines) are left out.
     const sample = routeSample.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind !== 'machine') }));
-    fc.assert(
-      fc.property(sample, (s) => {
-        const { error, app } = build(s, SIMPLE_PATTERN, true);
-        if (error !== undefined) {
-          expectOurError(error);
-          return;
-        }
-        checked++;
-        expect(nagFindings(app)).toEqual([]);
-      }),
-      { numRuns: 20 },
-    );
-    expect(checked).toBeGreaterThan(3);
+    assertPassesPacks(sample, { create: (stack, s) => createRoute(stack, s, SIMPLE_PATTERN), expectError, numRuns: 20, minChecked: 3 });
   });
 });
 
 describe('EventBusRoute with random patterns', () => {
   test('either the rule carries the pattern as given, or the error names eventPattern with a key path', () => {
-    const outcomes = { valid: 0, invalid: 0 };
-    fc.assert(
-      fc.property(pattern, (p) => {
-        const eventPattern = p as events.EventPattern;
-        const { error, stack } = build({ targets: [{ kind: 'newQueue', ownDlq: false, messageGroupId: false }] }, eventPattern);
-        if (error !== undefined) {
-          outcomes.invalid++;
-          expectOurError(error);
-          expect((error as Error).message).toMatch(/Invalid eventPattern at eventPattern/);
-          return;
-        }
-        outcomes.valid++;
-        const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0];
-        expect(rule.Properties.EventPattern).toEqual(eventPatternToJson(eventPattern));
-      }),
-      { numRuns: 300 },
-    );
-    expect(outcomes.valid).toBeGreaterThan(30);
-    expect(outcomes.invalid).toBeGreaterThan(30);
+    const oneQueue: RouteSample = { targets: [{ kind: 'newQueue', ownDlq: false, messageGroupId: false }] };
+    assertSynthesizesOrRejects(pattern, {
+      create: (stack, p) => createRoute(stack, oneQueue, p as events.EventPattern),
+      expectError: (error) => {
+        expectError(error);
+        expect((error as Error).message).toMatch(/Invalid eventPattern at eventPattern/);
+      },
+      expectValid: ({ template }, p) => {
+        const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+        expect(rule.Properties.EventPattern).toEqual(eventPatternToJson(p as events.EventPattern));
+      },
+      numRuns: 300,
+      minEach: 30,
+    });
   });
 });

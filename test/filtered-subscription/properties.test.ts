@@ -1,17 +1,15 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
 import { FilteredSubscription } from '../../src';
-import { testStack } from '../helpers/nag';
-
-/** Mostly valid, sometimes invalid. */
-const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ weight: 15, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+import { assertSynthesizesOrRejects, expectOurError, mostly } from '../helpers/properties';
 
 const text = fc.string({ minLength: 1, maxLength: 12 });
 const snsNumber = mostly(
   fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => n / 100),
   fc.oneof(fc.constant(5e9), fc.constant(-2e9), fc.constant(1.1234567), fc.constant(Number.NaN)),
+  15,
 );
 
 /** One entry of a key's value list, in raw SNS JSON. */
@@ -38,6 +36,7 @@ const condition: fc.Arbitrary<unknown> = mostly<unknown>(
     fc.constant({ prefix: 'a', suffix: 'b' }),
     fc.constant({ numeric: ['<', 5, '>', 1] }),
   ),
+  15,
 );
 
 const keyName = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,7}$/);
@@ -80,41 +79,26 @@ function toBodyPolicy(policy: Record<string, unknown>): { [key: string]: sns.Fil
   );
 }
 
+/** The policy prop of a sample's scope. */
+const policyProp = (s: Sample): string => (s.scope === 'attributes' ? 'filterPolicy' : 'filterPolicyWithMessageBody');
+
 describe('FilteredSubscription with random filter policies', () => {
   test('either synthesizes the policy as given or throws an error naming the policy prop, never anything else', () => {
-    const outcomes = { valid: 0, invalid: 0 };
-    fc.assert(
-      fc.property(sample, (s) => {
-        const { stack } = testStack();
-        const topic = new sns.Topic(stack, 'Topic');
-        const queue = new sqs.Queue(stack, 'Queue');
-        const prop = s.scope === 'attributes' ? 'filterPolicy' : 'filterPolicyWithMessageBody';
-        let error: unknown;
-        try {
-          new FilteredSubscription(stack, 'Sub', {
-            topic,
-            queue,
-            filterPolicy: s.scope === 'attributes' ? toAttributePolicy(s.policy) : undefined,
-            filterPolicyWithMessageBody: s.scope === 'body' ? toBodyPolicy(s.policy) : undefined,
-          });
-        } catch (e) {
-          error = e;
-        }
-        if (error !== undefined) {
-          outcomes.invalid++;
-          expect((error as Error).name).toBe('MessagePatternsError');
-          expect((error as Error).message.startsWith(`Test/Sub: ${prop}`)).toBe(true);
-          return;
-        }
-        outcomes.valid++;
-        const resource = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription'))[0];
+    assertSynthesizesOrRejects(sample, {
+      create: (stack: Stack, s) => new FilteredSubscription(stack, 'Sub', {
+        topic: new sns.Topic(stack, 'Topic'),
+        queue: new sqs.Queue(stack, 'Queue'),
+        filterPolicy: s.scope === 'attributes' ? toAttributePolicy(s.policy) : undefined,
+        filterPolicyWithMessageBody: s.scope === 'body' ? toBodyPolicy(s.policy) : undefined,
+      }),
+      expectError: (error, s) => expectOurError(error, { at: `Test/Sub: ${policyProp(s)}` }),
+      expectValid: ({ template }, s) => {
+        const resource = Object.values(template.findResources('AWS::SNS::Subscription'))[0];
         expect(resource.Properties.FilterPolicy).toEqual(s.policy);
         expect(resource.Properties.FilterPolicyScope).toBe(s.scope === 'body' ? 'MessageBody' : undefined);
-      }),
-      { numRuns: 250 },
-    );
-    // Both outcomes are exercised, not only one.
-    expect(outcomes.valid).toBeGreaterThan(25);
-    expect(outcomes.invalid).toBeGreaterThan(25);
+      },
+      numRuns: 250,
+      minEach: 25,
+    });
   });
 });

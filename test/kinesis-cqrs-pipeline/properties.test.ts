@@ -1,9 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as fc from 'fast-check';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
-import { nagFindings, testStack } from '../helpers/nag';
+import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, hours, mostly as mostlyOf, seconds } from '../helpers/properties';
 
 /** Every prop name an error may name. */
 const PROP_NAMES = [
@@ -11,10 +10,8 @@ const PROP_NAMES = [
   'maxBatchingWindow', 'parallelizationFactor', 'retryAttempts', 'maxRecordAge', 'iteratorAgeThreshold',
 ];
 
-const hours = (min: number, max: number) => fc.integer({ min, max }).map((h) => Duration.hours(h));
-const seconds = (min: number, max: number) => fc.integer({ min, max }).map((s) => Duration.seconds(s));
 /** Mostly values inside the valid range, sometimes outside it. */
-const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ weight: 15, arbitrary: valid }, { weight: 1, arbitrary: invalid });
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => mostlyOf(valid, invalid, 15);
 
 const sample: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
   {
@@ -43,37 +40,16 @@ const sample: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
   return onDemandWithShards ? { ...props, shardCount: undefined } : props;
 });
 
-function build(props: KinesisCqrsPipelineProps, nag: boolean) {
-  const { app, stack } = testStack(nag);
-  try {
-    new KinesisCqrsPipeline(stack, 'Ledger', props);
-    return { app, stack };
-  } catch (error) {
-    return { error, app, stack };
-  }
-}
+const create = (stack: Stack, props: KinesisCqrsPipelineProps) => new KinesisCqrsPipeline(stack, 'Ledger', props);
 
-function expectOurError(error: unknown): void {
-  expect(error).toBeInstanceOf(Error);
-  const e = error as Error;
-  expect(e.name).toBe('MessagePatternsError');
-  expect(e.message).toMatch(/^Test\/Ledger(\/Projection)?: /);
-  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
-}
+const expectError = (error: unknown) => expectOurError(error, { at: /^Test\/Ledger(\/Projection)?: /, naming: PROP_NAMES });
 
 describe('KinesisCqrsPipeline with random props', () => {
   test('either synthesizes a well-formed template or throws an error naming a prop', () => {
-    const outcomes = { valid: 0, invalid: 0 };
-    fc.assert(
-      fc.property(sample, (props) => {
-        const { error, stack } = build(props, false);
-        if (error !== undefined) {
-          outcomes.invalid++;
-          expectOurError(error);
-          return;
-        }
-        outcomes.valid++;
-        const template = Template.fromStack(stack);
+    assertSynthesizesOrRejects(sample, {
+      create,
+      expectError,
+      expectValid: ({ template }, props) => {
         expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
         const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0].Properties;
         expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
@@ -85,27 +61,13 @@ describe('KinesisCqrsPipeline with random props', () => {
         // The iterator-age alarm fires before records are skipped.
         const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'IteratorAge' } }))[0].Properties;
         expect(alarm.Threshold).toBeLessThan(mapping.MaximumRecordAgeInSeconds * 1000);
-      }),
-      { numRuns: 150 },
-    );
-    expect(outcomes.valid).toBeGreaterThan(20);
-    expect(outcomes.invalid).toBeGreaterThan(20);
+      },
+      numRuns: 150,
+      minEach: 20,
+    });
   });
 
   test('every template that synthesizes passes the compliance packs', () => {
-    let checked = 0;
-    fc.assert(
-      fc.property(sample, (props) => {
-        const { error, app } = build(props, true);
-        if (error !== undefined) {
-          expectOurError(error);
-          return;
-        }
-        checked++;
-        expect(nagFindings(app)).toEqual([]);
-      }),
-      { numRuns: 25 },
-    );
-    expect(checked).toBeGreaterThan(3);
+    assertPassesPacks(sample, { create, expectError, numRuns: 25, minChecked: 3 });
   });
 });

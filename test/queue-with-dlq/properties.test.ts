@@ -1,9 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
 import { QueueWithDlq, QueueWithDlqProps } from '../../src';
-import { nagFindings, testStack, userFunction } from '../helpers/nag';
+import { userFunction } from '../helpers/nag';
+import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, mostly, seconds } from '../helpers/properties';
 
 /** Every prop name an error may name. */
 const PROP_NAMES = [
@@ -11,11 +11,6 @@ const PROP_NAMES = [
   'maxReceiveCount', 'deadLetterQueue', 'deadLetterQueueName', 'deadLetterRetentionPeriod', 'encryption',
   'encryptionMasterKey', 'dataKeyReuse', 'consumerOptions', 'oldestMessageAgeThreshold',
 ];
-
-const seconds = (min: number, max: number) => fc.integer({ min, max }).map((s) => Duration.seconds(s));
-/** Mostly values inside the valid range, sometimes outside it. */
-const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: invalid });
 
 const standardName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const fifoName = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}\.fifo$/);
@@ -69,69 +64,35 @@ const sample: fc.Arbitrary<Sample> = fc.boolean().chain((fifo) =>
   ),
 );
 
-/** Builds the sample; returns the error it threw, if any. */
-function build(s: Sample, nag: boolean): { error?: unknown; app: ReturnType<typeof testStack>['app']; stack: ReturnType<typeof testStack>['stack'] } {
-  const { app, stack } = testStack(nag);
-  try {
-    const consumer = s.consumerTimeout !== undefined ? userFunction(stack, 'Fn', Duration.seconds(s.consumerTimeout)) : undefined;
-    // consumerOptions only make sense with a consumer; without one they are an error of their own.
-    const props = consumer || Math.abs(s.props.maxReceiveCount ?? 0) % 7 === 0 ? s.props : { ...s.props, consumerOptions: undefined };
-    new QueueWithDlq(stack, 'Orders', { ...props, consumer });
-    return { app, stack };
-  } catch (error) {
-    return { error, app, stack };
-  }
+/** Builds the sample. */
+function create(stack: Stack, s: Sample): QueueWithDlq {
+  const consumer = s.consumerTimeout !== undefined ? userFunction(stack, 'Fn', Duration.seconds(s.consumerTimeout)) : undefined;
+  // consumerOptions only make sense with a consumer; without one they are an error of their own.
+  const props = consumer || Math.abs(s.props.maxReceiveCount ?? 0) % 7 === 0 ? s.props : { ...s.props, consumerOptions: undefined };
+  return new QueueWithDlq(stack, 'Orders', { ...props, consumer });
 }
 
-function expectOurError(error: unknown): void {
-  expect(error).toBeInstanceOf(Error);
-  const e = error as Error;
-  expect(e.name).toBe('MessagePatternsError');
-  expect(e.message.startsWith('Test/Orders: ')).toBe(true);
-  expect(PROP_NAMES.some((p) => e.message.includes(p))).toBe(true);
-}
+const expectError = (error: unknown) => expectOurError(error, { at: 'Test/Orders: ', naming: PROP_NAMES });
 
 describe('QueueWithDlq with random props', () => {
   test('either synthesizes a well-formed template or throws an error naming a prop', () => {
-    const outcomes = { valid: 0, invalid: 0 };
-    fc.assert(
-      fc.property(sample, (s) => {
-        const { error, stack } = build(s, false);
-        if (error !== undefined) {
-          outcomes.invalid++;
-          expectOurError(error);
-          return;
-        }
-        outcomes.valid++;
-        const json = JSON.stringify(Template.fromStack(stack).toJSON());
-        expect(json).not.toMatch(/undefined|NaN|Infinity|null/);
-        const queues = Template.fromStack(stack).findResources('AWS::SQS::Queue');
+    assertSynthesizesOrRejects(sample, {
+      create,
+      expectError,
+      expectValid: ({ template }, s) => {
+        expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity|null/);
+        const queues = template.findResources('AWS::SQS::Queue');
         expect(Object.keys(queues)).toHaveLength(2);
         for (const queue of Object.values(queues)) {
           expect(queue.Properties.FifoQueue === true).toBe(s.props.fifo ?? s.props.queueName?.endsWith('.fifo') ?? false);
         }
-      }),
-      { numRuns: 300 },
-    );
-    // Both outcomes are exercised, not only one.
-    expect(outcomes.valid).toBeGreaterThan(30);
-    expect(outcomes.invalid).toBeGreaterThan(30);
+      },
+      numRuns: 300,
+      minEach: 30,
+    });
   });
 
   test('every template that synthesizes passes the compliance packs', () => {
-    let checked = 0;
-    fc.assert(
-      fc.property(sample, (s) => {
-        const { error, app } = build(s, true);
-        if (error !== undefined) {
-          expectOurError(error);
-          return;
-        }
-        checked++;
-        expect(nagFindings(app)).toEqual([]);
-      }),
-      { numRuns: 60 },
-    );
-    expect(checked).toBeGreaterThan(5);
+    assertPassesPacks(sample, { create, expectError, numRuns: 60, minChecked: 5 });
   });
 });

@@ -8,19 +8,20 @@
  * It installs the emulator into .venv/ if needed, starts it on a free
  * loopback port, deploys the example apps with the CDK CLI, sends sample
  * traffic, prints a short report per pattern, and stops the emulator (also on
- * failure or Ctrl-C). It shares its deploy and traffic code with the
- * integration suite (integ/).
+ * failure or Ctrl-C). It is an entry point of the integration harness, as
+ * the suites are: the same session (./harness/session.ts), deploys and
+ * scenarios (./scenarios/), printed instead of asserted.
  */
-import { formatGapReport } from '../integ/gaps';
-import { bootstrap } from '../integ/harness/cdk';
+import { formatGapReport } from './gaps/runner';
+import { bootstrap } from './harness/cdk';
 import {
-  DeployedExample, deployExample, endSession, EXAMPLES, exampleExists, Session, startSession, synthesized,
-} from '../integ/harness/session';
-import { runOrderEvents } from '../integ/scenarios/order-events';
-import { runOrderFanout } from '../integ/scenarios/order-fanout';
-import { runOrderLedger } from '../integ/scenarios/order-ledger';
-import { runOrderProcessing } from '../integ/scenarios/order-processing';
-import { formatReport, PatternReport, ScenarioContext } from '../integ/scenarios/scenario';
+  DeployedExample, deployExample, endSession, EXAMPLES, exampleExists, scenarioContext, Session, startSession, synthesized,
+} from './harness/session';
+import { runOrderEvents } from './scenarios/order-events';
+import { runOrderFanout } from './scenarios/order-fanout';
+import { runOrderLedger } from './scenarios/order-ledger';
+import { runOrderProcessing } from './scenarios/order-processing';
+import { formatReport, PatternReport, ScenarioContext } from './scenarios/scenario';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<{ report: PatternReport }>> = {
   'order-processing': runOrderProcessing,
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
   heading('local AWS emulator (MiniStack, installed into .venv/ on first use)');
   const session: Session = await startSession(progress);
   try {
-    progress('emulator gaps found by the probes (see integ/gaps.ts and the README):');
+    progress('emulator gaps found by the probes (see integ/gaps/ and the README):');
     formatGapReport(session.gaps).forEach((line) => progress(line));
 
     heading('bootstrap the emulator\'s account (cdk bootstrap aws://000000000000/us-east-1)');
@@ -81,13 +82,7 @@ async function main(): Promise<number> {
       const example = await deployExample(session, name, { bootstrap: false, log: progress });
       deployed.push(example);
       progress(`[${name}] sending sample traffic`);
-      const scenario = SCENARIOS[name]({
-        clients: session.clients,
-        gaps: session.gaps,
-        stacks: example.stacks,
-        log: progress,
-        runTag: `${name.replace('order-', '')}-${runTag}`,
-      });
+      const scenario = SCENARIOS[name](scenarioContext(session, example, progress, `${name.replace('order-', '')}-${runTag}`));
       scenario.catch(() => undefined); // reported below
       running.push(scenario);
     }

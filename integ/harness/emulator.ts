@@ -4,7 +4,7 @@
  * git-ignored) with pinned versions, started on a free loopback port, reset
  * between suites and stopped at the end.
  *
- * Command line (`npx ts-node scripts/emulator.ts <command>`):
+ * Command line (`npx ts-node integ/harness/emulator.ts <command>`):
  * - `install`: create or update `.venv/` (fast when already up to date);
  * - `start`: start an emulator in the background and print its endpoint;
  * - `stop`: stop the emulator started by `start`;
@@ -19,10 +19,11 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** The repository root. */
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The Python virtual environment holding ministack and cfn-lint. */
 export const VENV_DIR = path.join(REPO_ROOT, '.venv');
-const REQUIREMENTS = path.join(__dirname, 'emulator-requirements.txt');
+/** The pinned Python requirements of the emulator and cfn-lint. */
+const REQUIREMENTS = path.join(REPO_ROOT, 'scripts', 'emulator-requirements.txt');
 const INSTALLED_MARKER = path.join(VENV_DIR, '.emulator-requirements.sha256');
 const STATE_FILE = path.join(VENV_DIR, 'emulator-state.json');
 
@@ -49,9 +50,9 @@ export interface Emulator {
 }
 
 export interface StartOptions {
-  /** Environment added to the emulator's (see integ/gaps.ts for the shims that use it). */
+  /** Environment added to the emulator's (see integ/gaps/ for the shims that use it). */
   readonly extraEnv?: Record<string, string>;
-  /** Python run in the emulator process before the emulator starts (see integ/gaps.ts). */
+  /** Python run in the emulator process before the emulator starts (see integ/gaps/). */
   readonly preamble?: string[];
   /** Keep the emulator running when this process exits (the `start` command). */
   readonly detached?: boolean;
@@ -355,7 +356,7 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      throw new Error('usage: ts-node scripts/emulator.ts install|start|stop|reset|status');
+      throw new Error('usage: ts-node integ/harness/emulator.ts install|start|stop|reset|status');
   }
 }
 

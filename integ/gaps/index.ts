@@ -1,0 +1,33 @@
+/**
+ * Every known difference between the local emulator (MiniStack) and AWS that
+ * the integration suite or the demo meets: one file per gap in this folder
+ * (what AWS does and where it is documented, the probe, the handling and the
+ * shim), listed here in the order they are probed and reported. ./gap.ts says
+ * what a gap is made of; ./runner.ts runs the probes and applies the shims.
+ *
+ * A new gap: a file that exports `defineGap({...})`, added to this list.
+ */
+import { CFN_EVENTS_ARCHIVE } from './cfn-events-archive';
+import { CFN_SQS_REDRIVE_POLICY } from './cfn-sqs-redrive-policy';
+import { EVENTBRIDGE_TARGET_DLQ } from './eventbridge-target-dlq';
+import { LAMBDA_LOG_CAPTURE } from './lambda-log-capture';
+import { LAMBDA_NODEJS_SDK } from './lambda-nodejs-sdk';
+import { LAMBDA_NODEJS_VERSION } from './lambda-nodejs-version';
+import { RESOURCE_POLICIES } from './resource-policies';
+import { SNS_NUMERIC_FILTER_ON_STRINGS } from './sns-numeric-filter-on-strings';
+import { SNS_SUBSCRIPTION_DLQ } from './sns-subscription-dlq';
+
+export const GAPS = [
+  CFN_SQS_REDRIVE_POLICY,
+  CFN_EVENTS_ARCHIVE,
+  // Both read the same probe function; the SDK shim is verified first, leaving it warm for the log-capture check.
+  LAMBDA_NODEJS_SDK,
+  LAMBDA_NODEJS_VERSION,
+  EVENTBRIDGE_TARGET_DLQ,
+  SNS_SUBSCRIPTION_DLQ,
+  SNS_NUMERIC_FILTER_ON_STRINGS,
+  LAMBDA_LOG_CAPTURE,
+  RESOURCE_POLICIES,
+] as const;
+
+export type GapId = typeof GAPS[number]['id'];

@@ -1,0 +1,148 @@
+/**
+ * What the probes of several gaps share: a throw-away CloudFormation stack, a
+ * queue, a wait for a message, a Node.js function that reports its runtime,
+ * and the source of the installed emulator.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { AwsClients } from '../harness/aws';
+import { VENV_DIR } from '../harness/emulator';
+import { pollUntil, PollTimeoutError } from '../harness/poll';
+import { queueDepth, total } from '../harness/queues';
+
+const PROBE_PREFIX = 'IntegProbe';
+
+/** Creates stack `IntegProbe<name>` and waits for it to settle; the stack events' reasons when it did not complete. */
+export async function deployProbeStack(clients: AwsClients, name: string, template: object): Promise<{ status: string; reasons: string[] }> {
+  const stackName = `${PROBE_PREFIX}${name}`;
+  try {
+    await clients.cloudformation.send(new CreateStackCommand({
+      StackName: stackName,
+      TemplateBody: JSON.stringify(template),
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+    }));
+  } catch (error) {
+    // Rejected before creation, e.g. "Template format error: Unrecognized resource types".
+    return { status: 'REJECTED', reasons: [`${(error as Error).name}: ${(error as Error).message}`] };
+  }
+  const stack = await pollUntil(
+    async () => (await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks![0],
+    (s) => !s.StackStatus!.endsWith('_IN_PROGRESS'),
+    { description: `probe stack ${stackName}`, timeoutMs: 60_000, intervalMs: 250, progressEveryMs: 0 },
+  );
+  const reasons: string[] = [];
+  if (stack.StackStatus !== StackStatus.CREATE_COMPLETE) {
+    const { StackEvents = [] } = await clients.cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName }));
+    reasons.push(...StackEvents.filter((e) => e.ResourceStatusReason).map((e) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`));
+  }
+  return { status: stack.StackStatus!, reasons };
+}
+
+export async function createQueue(clients: AwsClients, name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+/** Waits up to `timeoutMs` for a message in `queueUrl`; true when one arrived. */
+export async function messageArrives(clients: AwsClients, queueUrl: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await pollUntil(() => queueDepth(clients, queueUrl), (d) => total(d) > 0, {
+      description: 'a message', timeoutMs, intervalMs: 250, progressEveryMs: 0,
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof PollTimeoutError) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** The AWS SDK v3 packages the examples' and the library's Node.js functions load at run time. */
+export const LAMBDA_SDK_PACKAGES = [
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-kinesis',
+  '@aws-sdk/client-sqs',
+  '@aws-sdk/util-dynamodb',
+];
+
+const RUNTIME_PROBE_CODE = `
+exports.handler = async () => {
+  const packages = {};
+  for (const id of ${JSON.stringify(LAMBDA_SDK_PACKAGES)}) {
+    try { require.resolve(id); packages[id] = true; } catch { packages[id] = false; }
+  }
+  return { node: process.version, packages };
+};`;
+
+export interface RuntimeProbe {
+  readonly functionName: string;
+  readonly node: string;
+  readonly packages: Record<string, boolean>;
+}
+
+let runtimeProbe: Promise<RuntimeProbe> | undefined;
+let runtimeProbeEndpoint: string | undefined;
+
+/** Deploys (once per emulator) a nodejs22.x function that reports its Node.js version and resolvable SDK packages. */
+export async function probeNodeRuntime(clients: AwsClients): Promise<RuntimeProbe> {
+  if (!runtimeProbe || runtimeProbeEndpoint !== clients.endpoint) {
+    runtimeProbeEndpoint = clients.endpoint;
+    runtimeProbe = (async () => {
+      const suffix = Date.now().toString(36);
+      const functionName = `integ-probe-runtime-${suffix}`;
+      const result = await deployProbeStack(clients, `Runtime${suffix}`, {
+        Resources: {
+          Role: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+              },
+            },
+          },
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              FunctionName: functionName,
+              Runtime: 'nodejs22.x',
+              Handler: 'index.handler',
+              Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+              Code: { ZipFile: RUNTIME_PROBE_CODE },
+            },
+          },
+        },
+      });
+      if (result.status !== StackStatus.CREATE_COMPLETE) {
+        throw new Error(`probe function not deployed (${result.status}): ${result.reasons.join('; ')}`);
+      }
+      const response = await clients.lambda.send(new InvokeCommand({ FunctionName: functionName }));
+      const payload = Buffer.from(response.Payload ?? []).toString('utf8');
+      if (response.FunctionError) {
+        throw new Error(`probe function failed: ${payload}`);
+      }
+      return { functionName, ...JSON.parse(payload) };
+    })();
+  }
+  return runtimeProbe;
+}
+
+/** Forgets the runtime probe, so that the next probeNodeRuntime deploys it again (after a restart with shims). */
+export function forgetRuntimeProbe(): void {
+  runtimeProbe = undefined;
+}
+
+/** Text of a module of the installed emulator (`.venv/lib/python3.x/site-packages/ministack/...`), if found. */
+export function emulatorSource(...parts: string[]): string | undefined {
+  const lib = path.join(VENV_DIR, 'lib');
+  const python = fs.existsSync(lib) ? fs.readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
+  const file = python && path.join(lib, python, 'site-packages', 'ministack', ...parts);
+  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
