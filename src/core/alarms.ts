@@ -83,3 +83,47 @@ export function oldestMessageAgeAlarm(
     action,
   );
 }
+
+/**
+ * The alarms of one construct: each is switched on unless its prop says
+ * `false`, all share the construct's alarm action, and `all` lists them in
+ * the order they were made (the construct's `alarms`).
+ */
+export class ConstructAlarms {
+  /** Every alarm made through this set. */
+  public readonly all: cloudwatch.IAlarm[] = [];
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly action?: cloudwatch.IAlarmAction,
+  ) {}
+
+  /** A {@link thresholdAlarm} on `metric`, unless `enabled` is false. */
+  public threshold(
+    enabled: boolean | undefined,
+    id: string,
+    metric: cloudwatch.Metric,
+    threshold: number,
+    description: string,
+  ): cloudwatch.Alarm | undefined {
+    return enabled === false ? undefined : this.add(thresholdAlarm(this.scope, id, metric, threshold, description, this.action));
+  }
+
+  /** A {@link queueNotEmptyAlarm} on `queue`, unless `enabled` is false. */
+  public queueNotEmpty(enabled: boolean | undefined, id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm | undefined {
+    return enabled === false ? undefined : this.add(queueNotEmptyAlarm(this.scope, id, queue, description, this.action));
+  }
+
+  /** An {@link oldestMessageAgeAlarm} on `queue`, unless `enabled` is false. */
+  public oldestMessageAge(enabled: boolean | undefined, id: string, queue: sqs.IQueue, threshold: Duration): cloudwatch.Alarm | undefined {
+    return enabled === false ? undefined : this.add(oldestMessageAgeAlarm(this.scope, id, queue, threshold, this.action));
+  }
+
+  /** Lists an alarm made elsewhere (a failure path shared with other constructs) with this construct's. */
+  public add<T extends cloudwatch.IAlarm>(alarm: T): T {
+    if (!this.all.includes(alarm)) {
+      this.all.push(alarm);
+    }
+    return alarm;
+  }
+}

@@ -5,14 +5,15 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { queueNotEmptyAlarm } from './alarms';
 import { AsyncInvokeOptions } from './async-invoke-options';
-import { ACKNOWLEDGEMENTS, acknowledge } from './nag';
+import { createFailureQueue, FAILURE_QUEUE_RETENTION } from './failure-queue';
+import { ACKNOWLEDGEMENTS } from './nag';
 import { PropsValidator } from './validation';
 
 /** Documented defaults of the asynchronous failure path; README's table lists them with their reasons. */
 export const ASYNC_INVOKE_DEFAULTS = {
   retryAttempts: 2,
   maxEventAge: Duration.hours(6),
-  retentionPeriod: Duration.days(14),
+  retentionPeriod: FAILURE_QUEUE_RETENTION,
 } as const;
 
 /** Lambda's limits on asynchronous invocation (PutFunctionEventInvokeConfig). */
@@ -71,12 +72,10 @@ export function ensureAsyncFailurePath(
   if (hasOwnFailurePath(fn)) {
     return undefined;
   }
-  const queue = new sqs.Queue(fn, QUEUE_ID, {
+  const queue = createFailureQueue(fn, QUEUE_ID, {
     retentionPeriod: ASYNC_INVOKE_DEFAULTS.retentionPeriod,
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+    acknowledgements: [ACKNOWLEDGEMENTS.asyncFailureQueue],
   });
-  acknowledge(queue, ACKNOWLEDGEMENTS.asyncFailureQueue);
   fn.configureAsyncInvoke({
     onFailure: new destinations.SqsDestination(queue),
     retryAttempts: options?.retryAttempts ?? ASYNC_INVOKE_DEFAULTS.retryAttempts,

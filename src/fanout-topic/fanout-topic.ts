@@ -1,4 +1,3 @@
-import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,10 +11,12 @@ import {
   validateSubscriberId,
 } from './validate-fanout-topic-props';
 import { AWS_MANAGED_SNS_KEY, CLOUDWATCH_PRINCIPAL, cloudWatchPublishStatement } from '../core/alarm-topic';
+import { ConstructAlarms } from '../core/alarms';
 import { bounded, DESCRIPTION_LIMITS } from '../core/names';
+import { serviceKeyStatement } from '../core/service-keys';
+import { subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
 import { PropsValidator } from '../core/validation';
 import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
-import { subscriptionDeadLetterQueueOf } from '../filtered-subscription/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import { SnsMessage } from '../routing/sns/sns-filter-policy-matcher';
 
@@ -175,14 +176,9 @@ export class FanoutTopic extends Construct {
           enableKeyRotation: true,
         });
       for (const service of new Set(props.servicePublishers ?? [])) {
+        // Publishers are not known here (alarms, buckets...): the statement names the account.
         this.encryptionKey.addToResourcePolicy(
-          new iam.PolicyStatement({
-            sid: `AllowPublishingBy${service.split('.')[0]}`,
-            principals: [new iam.ServicePrincipal(service)],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            resources: ['*'],
-            conditions: servicePublisherKeyConditions(service),
-          }),
+          serviceKeyStatement(service, 'topic', ['kms:Decrypt', 'kms:GenerateDataKey*'], undefined, `AllowPublishingBy${service.split('.')[0]}`),
         );
       }
     }
@@ -207,6 +203,7 @@ export class FanoutTopic extends Construct {
       this,
       props,
       settings.fifo,
+      new ConstructAlarms(this, props.alarmAction),
       `SNS could not deliver messages of ${this.node.path} to a subscriber; they are in its subscription dead-letter queue.`,
     );
     this.subscriptionDeadLetterQueue = deadLetter.queue;
@@ -309,18 +306,4 @@ export class FanoutTopic extends Construct {
     validateSubscriberId(v, id, this.node.tryFindChild(id) !== undefined);
     v.throwIfInvalid();
   }
-}
-
-/**
- * The conditions of a service publisher's key statement: this account, by
- * `aws:SourceAccount` (the Amazon SNS Developer Guide asks for the source
- * condition keys in the key policy of an encrypted topic; the publishing
- * resources, such as alarms or buckets, are not known here, so the account is
- * the scope). EventBridge is the documented exception: "Adding the
- * aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is
- * not supported for EventBridge-to-encrypted topics", so its statement has
- * none (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
- */
-function servicePublisherKeyConditions(service: string): Record<string, unknown> | undefined {
-  return service === 'events.amazonaws.com' ? undefined : { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
 }

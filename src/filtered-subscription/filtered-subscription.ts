@@ -5,10 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
-import { allowTopicToUseQueueKey, SNS_PRINCIPAL, subscriptionDeadLetterQueueOf } from './subscription-dead-letter-queue';
 import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
+import { ConstructAlarms } from '../core/alarms';
 import { ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
+import { SNS_SERVICE } from '../core/service-keys';
+import { allowTopicToUseQueueKey, subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
 import { MatchExplanation } from '../routing/model/match-explanation';
 import { SnsFilterPolicyMatcher, SnsMessage, SnsSubscriptionFilterPolicy } from '../routing/sns/sns-filter-policy-matcher';
@@ -172,7 +174,7 @@ export class FilteredSubscription extends Construct {
     this.filter = { filterPolicy: props.filterPolicy, filterPolicyWithMessageBody: props.filterPolicyWithMessageBody };
     const settings = resolveFilteredSubscriptionSettings(this, props);
     this.topic = props.topic;
-    const alarms: cloudwatch.IAlarm[] = [];
+    const alarms = new ConstructAlarms(this, props.alarmAction);
 
     let endpointDependency: IDependable | undefined;
     if (props.lambdaFunction) {
@@ -181,7 +183,7 @@ export class FilteredSubscription extends Construct {
       const failure = ensureAsyncFailurePath(props.lambdaFunction, this.node.path, props.lambdaAsyncInvoke, props.alarmAction);
       this.asyncFailureQueue = failure?.queue;
       if (failure?.alarm) {
-        alarms.push(failure.alarm);
+        alarms.add(failure.alarm);
       }
     } else {
       if (props.queue) {
@@ -193,7 +195,7 @@ export class FilteredSubscription extends Construct {
           alarmAction: props.queueOptions?.alarmAction ?? props.alarmAction,
         });
         this.queue = this.queueWithDlq.queue;
-        alarms.push(...this.queueWithDlq.alarms);
+        this.queueWithDlq.alarms.forEach((alarm) => alarms.add(alarm));
       }
       endpointDependency = allowTopicToSend(this, this.queue, props.topic);
     }
@@ -202,13 +204,11 @@ export class FilteredSubscription extends Construct {
       this,
       props,
       settings.fifo,
+      alarms,
       `SNS could not deliver messages of the topic to the endpoint of ${this.node.path}; they are in its subscription dead-letter queue.`,
     );
     this.subscriptionDeadLetterQueue = deadLetter.queue;
     this.subscriptionDeadLetterQueueAlarm = deadLetter.alarm;
-    if (deadLetter.alarm) {
-      alarms.push(deadLetter.alarm);
-    }
     allowTopicToUseQueueKey(this, this.subscriptionDeadLetterQueue, props.topic, 'subscription dead-letter queue');
 
     // An endpoint of another stack holds the subscription, as aws-cdk-lib's SqsSubscription and
@@ -233,7 +233,7 @@ export class FilteredSubscription extends Construct {
     if (deadLetterQueuePolicy instanceof sqs.QueuePolicy) {
       this.subscription.node.addDependency(deadLetterQueuePolicy);
     }
-    this.alarms = alarms;
+    this.alarms = alarms.all;
   }
 
   /**
@@ -267,7 +267,7 @@ function allowTopicToSend(scope: Construct, queue: sqs.IQueue, topic: sns.ITopic
     new iam.PolicyStatement({
       resources: [queue.queueArn],
       actions: ['sqs:SendMessage'],
-      principals: [SNS_PRINCIPAL],
+      principals: [new iam.ServicePrincipal(SNS_SERVICE)],
       conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
     }),
   );
@@ -287,7 +287,7 @@ function allowTopicToSend(scope: Construct, queue: sqs.IQueue, topic: sns.ITopic
 function allowTopicToInvoke(fn: lambda.IFunction, topic: sns.ITopic): IDependable | undefined {
   const id = `AllowInvoke:${Names.nodeUniqueId(topic.node)}`;
   if (!fn.permissionsNode.tryFindChild(id)) {
-    fn.addPermission(id, { sourceArn: topic.topicArn, principal: SNS_PRINCIPAL });
+    fn.addPermission(id, { sourceArn: topic.topicArn, principal: new iam.ServicePrincipal(SNS_SERVICE) });
   }
   // An imported function may not take permissions: then there is nothing to wait for.
   return fn.permissionsNode.tryFindChild(id);

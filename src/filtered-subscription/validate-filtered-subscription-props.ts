@@ -3,8 +3,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateFilterPolicy } from './filter-policy';
 import type { FilteredSubscriptionProps } from './filtered-subscription';
-import { fifoKnown, foreignTopicRegion, SubscriptionDeadLetterQueueProps } from './subscription-dead-letter-queue';
 import { validateAsyncInvokeOptions } from '../core/async-invoke';
+import { fifoKnown, usesAwsManagedKey } from '../core/queue-facts';
+import { foreignTopicRegion, SubscriptionDeadLetterQueueProps } from '../core/subscription-dead-letter-queue';
 import { PropsValidator } from '../core/validation';
 
 /** The props of a FilteredSubscription with every default applied. */
@@ -102,7 +103,7 @@ function checkQueue(v: PropsValidator, prop: string, queue: sqs.IQueue, fifo: bo
 
 function checkAwsManagedKey(v: PropsValidator, prop: string, queue: sqs.IQueue): void {
   v.fail(
-    queue.encryptionType === sqs.QueueEncryption.KMS_MANAGED,
+    usesAwsManagedKey(queue),
     `${prop} is encrypted with the AWS-managed key alias/aws/sqs, which SNS cannot use: its messages would be dropped. Use SQS_MANAGED encryption or a customer-managed key`,
   );
 }

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Projection, ProjectionOptions } from './projection';
 import { resolveStreamSettings, streamIteratorAgeThreshold } from './validate-kinesis-cqrs-pipeline-props';
-import { thresholdAlarm } from '../core/alarms';
+import { ConstructAlarms } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { describe } from '../core/validation';
 
@@ -134,19 +134,18 @@ export class KinesisCqrsPipeline extends Construct {
     this.failureQueue = this.projection.failureQueue;
     this.eventSourceMapping = this.projection.eventSourceMapping;
 
-    if (props.streamIteratorAgeAlarm ?? true) {
-      const threshold = streamIteratorAgeThreshold(this.retentionPeriod, props.iteratorAgeThreshold);
-      this.streamIteratorAgeAlarm = thresholdAlarm(
-        this,
-        'StreamIteratorAgeAlarm',
-        this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-        threshold.toMilliseconds(),
-        `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
-          `the stream keeps records for ${describe(this.retentionPeriod)}.`,
-        props.alarmAction,
-      );
-    }
-    this.alarms = [...(this.streamIteratorAgeAlarm ? [this.streamIteratorAgeAlarm] : []), ...this.projection.alarms];
+    const alarms = new ConstructAlarms(this, props.alarmAction);
+    const threshold = streamIteratorAgeThreshold(this.retentionPeriod, props.iteratorAgeThreshold);
+    this.streamIteratorAgeAlarm = alarms.threshold(
+      props.streamIteratorAgeAlarm,
+      'StreamIteratorAgeAlarm',
+      this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold.toMilliseconds(),
+      `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
+        `the stream keeps records for ${describe(this.retentionPeriod)}.`,
+    );
+    this.projection.alarms.forEach((alarm) => alarms.add(alarm));
+    this.alarms = alarms.all;
   }
 
   /**

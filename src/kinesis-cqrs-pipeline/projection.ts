@@ -11,10 +11,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ProjectorFunction } from './projector-function';
 import { PIPELINE_DEFAULTS, ProjectionSettings, resolveProjectionSettings, streamRetention } from './validate-kinesis-cqrs-pipeline-props';
-import { queueNotEmptyAlarm, thresholdAlarm } from '../core/alarms';
+import { ConstructAlarms } from '../core/alarms';
+import { createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { bounded, DESCRIPTION_LIMITS } from '../core/names';
+import { findEventSourceMapping } from '../core/queue-facts';
 import { describe } from '../core/validation';
 
 /**
@@ -288,12 +290,12 @@ export class Projection extends Construct {
       const source = new sources.KinesisConsumerEventSource(this.streamConsumer, eventSourceProps);
       this.projector.addEventSource(source);
       this.eventSource = source;
-      this.eventSourceMapping = findEventSourceMapping(this.projector, source.eventSourceMappingId);
+      this.eventSourceMapping = mappingOf(this.projector, source.eventSourceMappingId);
     } else {
       const source = new sources.KinesisEventSource(props.stream, eventSourceProps);
       this.projector.addEventSource(source);
       this.eventSource = source;
-      this.eventSourceMapping = findEventSourceMapping(this.projector, source.eventSourceMappingId);
+      this.eventSourceMapping = mappingOf(this.projector, source.eventSourceMappingId);
     }
     if (projectorPolicy) {
       // Lambda checks, when the mapping is created, that the function's role may read the stream
@@ -304,22 +306,32 @@ export class Projection extends Construct {
       this.eventSourceMapping.node.addDependency(projectorPolicy);
     }
 
-    if (props.iteratorAgeAlarm ?? true) {
-      this.iteratorAgeAlarm = this.createIteratorAgeAlarm(props, settings);
-    }
-    if (props.failureQueueAlarm ?? true) {
-      this.failureQueueAlarm = queueNotEmptyAlarm(
-        this,
-        'FailureQueueAlarm',
-        this.failureQueue,
-        `The projection ${this.node.path} skipped records or received records it cannot parse: see the failure queue, then replay from the stream.`,
-        props.alarmAction,
-      );
-    }
-    if (props.projectorErrorsAlarm ?? true) {
-      this.projectorErrorsAlarm = this.createProjectorErrorsAlarm(props);
-    }
-    this.alarms = [this.iteratorAgeAlarm, this.failureQueueAlarm, this.projectorErrorsAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined);
+    const alarms = new ConstructAlarms(this, props.alarmAction);
+    const threshold = settings.iteratorAgeThreshold;
+    // AWS/Lambda IteratorAge, by FunctionName: the age of the last record of each batch the
+    // projector received, whether it reads through shared throughput or its own consumer.
+    this.iteratorAgeAlarm = alarms.threshold(
+      props.iteratorAgeAlarm,
+      'IteratorAgeAlarm',
+      this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold.toMilliseconds(),
+      `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
+        `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
+    );
+    this.failureQueueAlarm = alarms.queueNotEmpty(
+      props.failureQueueAlarm,
+      'FailureQueueAlarm',
+      this.failureQueue,
+      `The projection ${this.node.path} skipped records or received records it cannot parse: see the failure queue, then replay from the stream.`,
+    );
+    this.projectorErrorsAlarm = alarms.threshold(
+      props.projectorErrorsAlarm,
+      'ProjectorErrorsAlarm',
+      this.projector.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      0,
+      `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
+    );
+    this.alarms = alarms.all;
   }
 
   /** Grants read-only access to the read model (get, query, scan) to a query handler. */
@@ -341,14 +353,11 @@ export class Projection extends Construct {
   }
 
   private createFailureQueue(props: ProjectionProps): sqs.Queue {
-    const queue = new sqs.Queue(this, 'FailureQueue', {
+    return createFailureQueue(this, 'FailureQueue', {
       retentionPeriod: PIPELINE_DEFAULTS.failureQueueRetention,
-      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
       encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
+      acknowledgements: [ACKNOWLEDGEMENTS.failureDestinationHasNoDlq],
     });
-    acknowledge(queue, ACKNOWLEDGEMENTS.failureDestinationHasNoDlq);
-    return queue;
   }
 
   private createProjector(
@@ -385,40 +394,11 @@ export class Projection extends Construct {
     }
     return { fn, logGroup, policy: role.policy };
   }
-
-  private createIteratorAgeAlarm(props: ProjectionProps, settings: ProjectionSettings): cloudwatch.Alarm {
-    const threshold = settings.iteratorAgeThreshold;
-    // AWS/Lambda IteratorAge, by FunctionName: the age of the last record of each batch the
-    // projector received, whether it reads through shared throughput or its own consumer.
-    return thresholdAlarm(
-      this,
-      'IteratorAgeAlarm',
-      this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold.toMilliseconds(),
-      `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
-        `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
-      props.alarmAction,
-    );
-  }
-
-  private createProjectorErrorsAlarm(props: ProjectionProps): cloudwatch.Alarm {
-    return thresholdAlarm(
-      this,
-      'ProjectorErrorsAlarm',
-      this.projector.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      0,
-      `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
-      props.alarmAction,
-    );
-  }
 }
 
-/** The mapping an event source created on the function. */
-function findEventSourceMapping(fn: lambda.IFunction, eventSourceMappingId: string): lambda.IEventSourceMapping {
-  const mapping = fn.node.children.find(
-    (child): child is lambda.EventSourceMapping =>
-      child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === eventSourceMappingId,
-  );
+/** The mapping an event source created on the projector, which aws-cdk-lib's Kinesis event sources always create. */
+function mappingOf(fn: lambda.IFunction, eventSourceMappingId: string): lambda.IEventSourceMapping {
+  const mapping = findEventSourceMapping(fn, eventSourceMappingId);
   if (!mapping) {
     throw new Error(`${fn.node.path}: the event source did not create its event source mapping`);
   }

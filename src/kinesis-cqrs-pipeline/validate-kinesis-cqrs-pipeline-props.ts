@@ -3,6 +3,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { IConstruct } from 'constructs';
 import type { KinesisCqrsPipelineProps } from './kinesis-cqrs-pipeline';
 import type { ProjectionProps } from './projection';
+import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
 
 /** Documented defaults of KinesisCqrsPipeline and Projection; README's table lists them with their reasons. */
@@ -22,7 +23,7 @@ export const PIPELINE_DEFAULTS = {
   maxRecordAgeShareOfRetention: 0.5,
   /** iteratorAgeThreshold = retention × this, at most half of maxRecordAge. */
   iteratorAgeShareOfRetention: 0.05,
-  failureQueueRetention: Duration.days(14),
+  failureQueueRetention: FAILURE_QUEUE_RETENTION,
 } as const;
 
 /** Kinesis and Lambda limits the props are checked against. */

@@ -7,9 +7,11 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QueueSettings, resolveQueueSettings, sendersUnableToUseAwsManagedKey, validateAwsManagedKeyUse } from './validate-queue-with-dlq-props';
-import { oldestMessageAgeAlarm, queueNotEmptyAlarm } from '../core/alarms';
+import { ConstructAlarms } from '../core/alarms';
+import { createFailureQueue } from '../core/failure-queue';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { bounded, DESCRIPTION_LIMITS, nameWithSuffix } from '../core/names';
+import { findEventSourceMapping, withoutFifoSuffix } from '../core/queue-facts';
 
 /**
  * Options of the Lambda event source that feeds a queue's consumer.
@@ -307,7 +309,7 @@ export class QueueWithDlq extends Construct {
         enabled: props.consumerOptions?.enabled,
       });
       props.consumer.addEventSource(this.eventSource);
-      this.eventSourceMapping = findEventSourceMapping(props.consumer, this.eventSource);
+      this.eventSourceMapping = findEventSourceMapping(props.consumer, this.eventSource.eventSourceMappingId);
       if (this.eventSourceMapping) {
         acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.sqsEventSourceMapping);
       }
@@ -323,28 +325,15 @@ export class QueueWithDlq extends Construct {
       }
     }
 
-    const alarms: cloudwatch.Alarm[] = [];
-    if (props.deadLetterQueueAlarm ?? true) {
-      this.deadLetterQueueAlarm = queueNotEmptyAlarm(
-        this,
-        'DeadLetterQueueAlarm',
-        this.deadLetterQueue,
-        `Messages failed ${settings.maxReceiveCount} receives and are in the dead-letter queue of ${this.node.path}.`,
-        props.alarmAction,
-      );
-      alarms.push(this.deadLetterQueueAlarm);
-    }
-    if (props.oldestMessageAlarm ?? true) {
-      this.oldestMessageAlarm = oldestMessageAgeAlarm(
-        this,
-        'OldestMessageAlarm',
-        this.queue,
-        settings.oldestMessageAgeThreshold,
-        props.alarmAction,
-      );
-      alarms.push(this.oldestMessageAlarm);
-    }
-    this.alarms = alarms;
+    const alarms = new ConstructAlarms(this, props.alarmAction);
+    this.deadLetterQueueAlarm = alarms.queueNotEmpty(
+      props.deadLetterQueueAlarm,
+      'DeadLetterQueueAlarm',
+      this.deadLetterQueue,
+      `Messages failed ${settings.maxReceiveCount} receives and are in the dead-letter queue of ${this.node.path}.`,
+    );
+    this.oldestMessageAlarm = alarms.oldestMessageAge(props.oldestMessageAlarm, 'OldestMessageAlarm', this.queue, settings.oldestMessageAgeThreshold);
+    this.alarms = alarms.all;
 
     if (settings.encryption === sqs.QueueEncryption.KMS_MANAGED) {
       this.node.addValidation({ validate: () => validateAwsManagedKeyUse(sendersUnableToUseAwsManagedKey(this.queue)) });
@@ -395,20 +384,18 @@ export class QueueWithDlq extends Construct {
     // the source's redrive policy already references this queue, and a
     // reference back would be a circular dependency.
     const sourceArn = Stack.of(this).formatArn({ service: 'sqs', resource: queueName });
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    return createFailureQueue(this, 'DeadLetterQueue', {
       queueName: props.deadLetterQueueName ?? deadLetterQueueNameFor(props.queueName, settings.fifo),
-      fifo: settings.fifo ? true : undefined,
+      fifo: settings.fifo,
       retentionPeriod: settings.deadLetterRetentionPeriod,
       ...this.encryptionProps(settings),
-      enforceSSL: true,
       removalPolicy: props.removalPolicy,
       redriveAllowPolicy: {
         redrivePermission: sqs.RedrivePermission.BY_QUEUE,
         sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceQueueRef', sourceArn)],
       },
+      acknowledgements: [ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq],
     });
-    acknowledge(deadLetterQueue, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq);
-    return deadLetterQueue;
   }
 }
 
@@ -426,14 +413,5 @@ function deadLetterQueueNameFor(queueName: string | undefined, fifo: boolean): s
   if (queueName === undefined || Token.isUnresolved(queueName)) {
     return undefined;
   }
-  const base = queueName.endsWith('.fifo') ? queueName.slice(0, -'.fifo'.length) : queueName;
-  return nameWithSuffix(base, `-dlq${fifo ? '.fifo' : ''}`, 80);
-}
-
-/** The mapping the event source created on the function. */
-function findEventSourceMapping(fn: lambda.IFunction, source: sources.SqsEventSource): lambda.IEventSourceMapping | undefined {
-  return fn.node.children.find(
-    (child): child is lambda.EventSourceMapping =>
-      child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === source.eventSourceMappingId,
-  );
+  return nameWithSuffix(withoutFifoSuffix(queueName), `-dlq${fifo ? '.fifo' : ''}`, 80);
 }

@@ -1,16 +1,18 @@
-import { Annotations, CfnResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueWithDlqProps } from './queue-with-dlq';
+import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { fifoFromName, fifoKnown } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
 
 /** Documented defaults of QueueWithDlq; README's table lists them with their reasons. */
 export const QUEUE_DEFAULTS = {
   maxReceiveCount: 5,
   retentionPeriod: Duration.days(4),
-  deadLetterRetentionPeriod: Duration.days(14),
+  deadLetterRetentionPeriod: FAILURE_QUEUE_RETENTION,
   receiveMessageWaitTime: Duration.seconds(20),
   visibilityTimeoutWithoutConsumer: Duration.seconds(30),
   lambdaDefaultTimeout: Duration.seconds(3),
@@ -55,7 +57,7 @@ export interface QueueSettings {
  */
 export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps): QueueSettings {
   const v = new PropsValidator(scope);
-  const fifo = isFifo(props);
+  const fifo = fifoFromName(props.fifo, props.queueName);
   const maxReceiveCount = props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount;
   const retentionPeriod = props.retentionPeriod ?? QUEUE_DEFAULTS.retentionPeriod;
   const deadLetterRetentionPeriod = props.deadLetterRetentionPeriod ?? QUEUE_DEFAULTS.deadLetterRetentionPeriod;
@@ -104,13 +106,6 @@ export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps)
   };
 }
 
-function isFifo(props: QueueWithDlqProps): boolean {
-  if (props.fifo !== undefined) {
-    return props.fifo;
-  }
-  return props.queueName !== undefined && !Token.isUnresolved(props.queueName) && props.queueName.endsWith('.fifo');
-}
-
 function validateNamesAndFifo(v: PropsValidator, props: QueueWithDlqProps, fifo: boolean): void {
   v.queueName('queueName', props.queueName);
   v.queueName('deadLetterQueueName', props.deadLetterQueueName);
@@ -141,9 +136,8 @@ function validateDeadLetterQueue(
       props.deadLetterRetentionPeriod !== undefined,
       'deadLetterRetentionPeriod cannot be set together with deadLetterQueue: set the retention of the queue you bring where you create it',
     );
-    const fifoKnown = Resource.isOwnedResource(dlq) || !Token.isUnresolved(dlq.queueArn);
     v.fail(
-      fifoKnown && dlq.fifo !== fifo,
+      fifoKnown(dlq) && dlq.fifo !== fifo,
       `deadLetterQueue must be ${fifo ? 'a FIFO' : 'a standard'} queue like the queue it serves, got a ${dlq.fifo ? 'FIFO' : 'standard'} queue (SQS rejects a redrive between a FIFO and a standard queue)`,
     );
     return;
