@@ -1,17 +1,18 @@
-import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bindRouteTarget, EventsRole } from './bind-route-target';
-import { RouteTarget } from './route-target';
-import { resolveRouteSettings, RouteSettings } from './validate-event-bus-route-props';
-import { queueNotEmptyAlarm, thresholdAlarm } from '../core/alarms';
-import { AsyncFailurePath } from '../core/async-invoke';
+import { RouteDelivery, RouteTarget, RouteTargetDeliveryOptions } from './route-target';
+import { resolveRouteSettings, RouteSettings, validateAddedTarget } from './validate-event-bus-route-props';
+import { ConstructAlarms } from '../core/alarms';
+import { createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { ACKNOWLEDGEMENTS } from '../core/nag';
+import { allowServiceToUseKey, EVENTS_SERVICE, serviceKeyStatement } from '../core/service-keys';
+import { PropsValidator } from '../core/validation';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
 import { EventPatternMatcher } from '../routing/eventbridge/event-pattern-matcher';
 import { MatchExplanation } from '../routing/model/match-explanation';
@@ -231,17 +232,11 @@ export class EventBusRoute extends Construct {
    */
   public readonly ruleName: string;
 
-  /**
-   * The route's dead-letter queue: created, or the one given in props.
-   * Undefined only when every target brings its own.
-   */
-  public readonly deadLetterQueue?: sqs.IQueue;
+  /** Every dead-letter queue the targets use (the route's and their own), without repeats, in the order of first use. */
+  public readonly deadLetterQueues: sqs.IQueue[] = [];
 
-  /** Every dead-letter queue the targets use (the route's and their own), without repeats. */
-  public readonly deadLetterQueues: sqs.IQueue[];
-
-  /** The queues created for `RouteTarget.newQueue` targets, in the order of the targets. */
-  public readonly queues: QueueWithDlq[];
+  /** The queues created for `RouteTarget.newQueue` targets, in the order the targets were bound. */
+  public readonly queues: QueueWithDlq[] = [];
 
   /** The archive, when one was asked for. */
   public readonly archive?: events.Archive;
@@ -250,13 +245,10 @@ export class EventBusRoute extends Construct {
    * The on-failure destination queues of the Lambda function targets (one
    * per function, shared with any other route or subscription invoking it).
    */
-  public readonly asyncFailureQueues: sqs.IQueue[];
-
-  /** The role EventBridge assumes for event bus and state machine targets, when there is one. */
-  public readonly eventsRole?: iam.IRole;
+  public readonly asyncFailureQueues: sqs.IQueue[] = [];
 
   /** The alarms on messages in the dead-letter queues, in the order of `deadLetterQueues`. */
-  public readonly deadLetterQueueAlarms: cloudwatch.Alarm[];
+  public readonly deadLetterQueueAlarms: cloudwatch.Alarm[] = [];
 
   /** The alarm on `FailedInvocations`, unless switched off. */
   public readonly failedInvocationsAlarm?: cloudwatch.Alarm;
@@ -270,11 +262,21 @@ export class EventBusRoute extends Construct {
   /** Every alarm of this route: those of its dead-letter queues, rule metrics and on-failure queues (not those of the queues it creates). */
   public readonly alarms: cloudwatch.IAlarm[];
 
+  /** The action of every alarm of the route, and of the queues it creates for targets that set none. */
+  public readonly alarmAction?: cloudwatch.IAlarmAction;
+
   /** Whether the bus is the account's default bus (its metrics have no EventBusName dimension). */
   private readonly onDefaultBus: boolean;
 
   /** The rule's pattern as given, for offline matching. */
   private readonly eventPattern: events.EventPattern;
+
+  private readonly props: EventBusRouteProps;
+  private readonly settings: RouteSettings;
+  private readonly alarmSet: ConstructAlarms;
+  private routeDeadLetterQueue?: sqs.IQueue;
+  private role?: ManagedPolicyRole;
+  private targetCount = 0;
 
   constructor(scope: Construct, id: string, props: EventBusRouteProps) {
     super(scope, id);
@@ -296,54 +298,12 @@ export class EventBusRoute extends Construct {
     });
     this.ruleName = bareRuleName(this.rule, props.ruleName, this.onDefaultBus);
 
-    const usesRouteDlq = props.targets.some((t) => t._spec.delivery.deadLetterQueue === undefined);
-    this.deadLetterQueue = usesRouteDlq ? (props.deadLetterQueue ?? this.createDeadLetterQueue(settings, props)) : props.deadLetterQueue;
-
-    let eventsRole: EventsRole | undefined;
-    const getEventsRole = (): EventsRole => {
-      if (!eventsRole) {
-        eventsRole = this.createEventsRole();
-        // Deliveries need the role's permissions from the first event on.
-        this.rule.node.addDependency(eventsRole.policy);
-      }
-      return eventsRole;
-    };
-    const queues: QueueWithDlq[] = [];
-    const deadLetterQueues: sqs.IQueue[] = [];
-    const asyncFailures: AsyncFailurePath[] = [];
-    props.targets.forEach((target) => {
-      const spec = target._spec;
-      const deadLetterQueue = spec.delivery.deadLetterQueue ?? this.deadLetterQueue!;
-      if (!deadLetterQueues.includes(deadLetterQueue)) {
-        deadLetterQueues.push(deadLetterQueue);
-      }
-      // A queue created for a target shares the route's alarm action unless it sets its own.
-      const inheritsAlarmAction = spec.queueProps !== undefined && props.alarmAction !== undefined && spec.queueProps.alarmAction === undefined;
-      const queueSpec = inheritsAlarmAction ? { ...spec, queueProps: { ...spec.queueProps, alarmAction: props.alarmAction } } : spec;
-      const bound = bindRouteTarget(
-        this,
-        `Queue${queues.length + 1}`,
-        queueSpec,
-        {
-          retryAttempts: spec.delivery.retryAttempts ?? settings.retryAttempts,
-          maxEventAge: spec.delivery.maxEventAge ?? settings.maxEventAge,
-          deadLetterQueue,
-        },
-        getEventsRole,
-        props.alarmAction,
-      );
-      if (bound.createdQueue) {
-        queues.push(bound.createdQueue);
-      }
-      if (bound.asyncFailure && !asyncFailures.some((f) => f.queue === bound.asyncFailure!.queue)) {
-        asyncFailures.push(bound.asyncFailure);
-      }
-      this.rule.addTarget(bound.ruleTarget);
-    });
-    this.queues = queues;
-    this.deadLetterQueues = deadLetterQueues;
-    this.asyncFailureQueues = asyncFailures.map((f) => f.queue);
-    this.eventsRole = (eventsRole as EventsRole | undefined)?.role;
+    this.props = props;
+    this.settings = settings;
+    this.alarmAction = props.alarmAction;
+    this.alarmSet = new ConstructAlarms(this, props.alarmAction);
+    this.alarms = this.alarmSet.all;
+    props.targets.forEach((target) => this.bindTarget(target));
 
     if (props.archive) {
       this.archive = new events.Archive(this, 'Archive', {
@@ -360,46 +320,101 @@ export class EventBusRoute extends Construct {
 
     this.allowPutEvents(props);
 
-    const alarms: cloudwatch.Alarm[] = asyncFailures.flatMap((f) => (f.alarm ? [f.alarm] : []));
-    this.deadLetterQueueAlarms = [];
-    if (props.deadLetterQueueAlarm ?? true) {
-      deadLetterQueues.forEach((queue, i) => {
-        const alarm = queueNotEmptyAlarm(
-          this,
-          i === 0 ? 'DeadLetterQueueAlarm' : `DeadLetterQueueAlarm${i + 1}`,
-          queue,
-          `Events could not be delivered by the rule of ${this.node.path} and are in its dead-letter queue.`,
-          props.alarmAction,
-        );
+    this.failedInvocationsAlarm = this.alarmSet.threshold(
+      props.failedInvocationsAlarm,
+      'FailedInvocationsAlarm',
+      this.metricFailedInvocations(),
+      0,
+      `Deliveries by the rule of ${this.node.path} failed permanently (FailedInvocations).`,
+    );
+    this.invocationsSentToDlqAlarm = this.alarmSet.threshold(
+      props.deadLetterInvocationsAlarms,
+      'InvocationsSentToDlqAlarm',
+      this.metricInvocationsSentToDlq(),
+      0,
+      `Events matched by the rule of ${this.node.path} were sent to a dead-letter queue (InvocationsSentToDlq).`,
+    );
+    this.invocationsFailedToBeSentToDlqAlarm = this.alarmSet.threshold(
+      props.deadLetterInvocationsAlarms,
+      'InvocationsFailedToBeSentToDlqAlarm',
+      this.metricInvocationsFailedToBeSentToDlq(),
+      0,
+      `Events matched by the rule of ${this.node.path} could not be sent to their dead-letter queue and are lost (InvocationsFailedToBeSentToDlq).`,
+    );
+  }
+
+  /**
+   * The route's dead-letter queue: created on first use (a route whose every
+   * target brings its own has none), or the one given in props.
+   */
+  public get deadLetterQueue(): sqs.IQueue | undefined {
+    return this.routeDeadLetterQueue ?? this.props.deadLetterQueue;
+  }
+
+  /** The role EventBridge assumes for event bus and state machine targets, once a target needed it. */
+  public get eventsRole(): iam.Role | undefined {
+    return this.role;
+  }
+
+  /**
+   * Adds a target to the route, after those of props (a rule holds 5 at
+   * most). The target's options are checked as those of props are.
+   */
+  public addTarget(target: RouteTarget): void {
+    const v = new PropsValidator(this);
+    validateAddedTarget(v, target, this.targetCount);
+    v.throwIfInvalid();
+    this.bindTarget(target);
+  }
+
+  /**
+   * The retry policy and dead-letter queue of a target: its own options, or
+   * else the route's. The route's dead-letter queue is created on first use,
+   * and every dead-letter queue used is alarmed (unless
+   * `deadLetterQueueAlarm` is false). For targets of your own.
+   */
+  public deliveryFor(options: RouteTargetDeliveryOptions): RouteDelivery {
+    const deadLetterQueue = options.deadLetterQueue ?? this.props.deadLetterQueue ?? this.createdDeadLetterQueue();
+    if (!this.deadLetterQueues.includes(deadLetterQueue)) {
+      this.deadLetterQueues.push(deadLetterQueue);
+      const alarm = this.alarmSet.queueNotEmpty(
+        this.props.deadLetterQueueAlarm,
+        deadLetterQueue === this.deadLetterQueue ? 'DeadLetterQueueAlarm' : `DeadLetterQueueAlarm${Names.nodeUniqueId(deadLetterQueue.node)}`,
+        deadLetterQueue,
+        `Events could not be delivered by the rule of ${this.node.path} and are in its dead-letter queue.`,
+      );
+      if (alarm) {
         this.deadLetterQueueAlarms.push(alarm);
-        alarms.push(alarm);
-      });
+      }
     }
-    if (props.failedInvocationsAlarm ?? true) {
-      this.failedInvocationsAlarm = this.countAlarm(
-        'FailedInvocationsAlarm',
-        this.metricFailedInvocations(),
-        `Deliveries by the rule of ${this.node.path} failed permanently (FailedInvocations).`,
-        props.alarmAction,
+    return {
+      retryAttempts: options.retryAttempts ?? this.settings.retryAttempts,
+      maxEventAge: options.maxEventAge ?? this.settings.maxEventAge,
+      deadLetterQueue,
+    };
+  }
+
+  /**
+   * The role EventBridge assumes to deliver to targets that need one (event
+   * buses, state machines, targets of your own), created on first use. Every
+   * permission granted to it lands in its customer-managed policy (no inline
+   * policy), and the rule waits for that policy: deliveries need it from the
+   * first event on. Its trust policy is scoped to this account by
+   * `aws:SourceAccount`: `aws:SourceArn` would name the rule, which names the
+   * role (a dependency cycle).
+   */
+  public useEventsRole(): iam.Role {
+    if (!this.role) {
+      this.role = new ManagedPolicyRole(
+        this,
+        'EventsRole',
+        'EventsRolePolicy',
+        new iam.ServicePrincipal(EVENTS_SERVICE, { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+        `Assumed by EventBridge to deliver the events of ${this.node.path}`,
       );
-      alarms.push(this.failedInvocationsAlarm);
+      this.rule.node.addDependency(this.role.policy);
     }
-    if (props.deadLetterInvocationsAlarms ?? true) {
-      this.invocationsSentToDlqAlarm = this.countAlarm(
-        'InvocationsSentToDlqAlarm',
-        this.metricInvocationsSentToDlq(),
-        `Events matched by the rule of ${this.node.path} were sent to a dead-letter queue (InvocationsSentToDlq).`,
-        props.alarmAction,
-      );
-      this.invocationsFailedToBeSentToDlqAlarm = this.countAlarm(
-        'InvocationsFailedToBeSentToDlqAlarm',
-        this.metricInvocationsFailedToBeSentToDlq(),
-        `Events matched by the rule of ${this.node.path} could not be sent to their dead-letter queue and are lost (InvocationsFailedToBeSentToDlq).`,
-        props.alarmAction,
-      );
-      alarms.push(this.invocationsSentToDlqAlarm, this.invocationsFailedToBeSentToDlqAlarm);
-    }
-    this.alarms = alarms;
+    return this.role;
   }
 
   /**
@@ -469,62 +484,43 @@ export class EventBusRoute extends Construct {
     });
   }
 
-  /** An alarm on a count that should stay at 0; EventBridge reports these metrics only when they are not 0. */
-  private countAlarm(id: string, metric: cloudwatch.Metric, description: string, action?: cloudwatch.IAlarmAction): cloudwatch.Alarm {
-    return thresholdAlarm(this, id, metric, 0, description, action);
+  private bindTarget(target: RouteTarget): void {
+    this.targetCount++;
+    const bound = target.bind(this);
+    if (bound.queue) {
+      this.queues.push(bound.queue);
+    }
+    if (bound.asyncFailureQueue && !this.asyncFailureQueues.includes(bound.asyncFailureQueue)) {
+      this.asyncFailureQueues.push(bound.asyncFailureQueue);
+    }
+    (bound.alarms ?? []).forEach((alarm) => this.alarmSet.add(alarm));
+    this.rule.addTarget(bound.ruleTarget);
   }
 
-  private createDeadLetterQueue(settings: RouteSettings, props: EventBusRouteProps): sqs.Queue {
-    const key = props.deadLetterQueueKey;
-    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: props.deadLetterQueueName,
-      retentionPeriod: settings.deadLetterRetentionPeriod,
-      encryption: key ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+  private createdDeadLetterQueue(): sqs.IQueue {
+    if (this.routeDeadLetterQueue) {
+      return this.routeDeadLetterQueue;
+    }
+    const key = this.props.deadLetterQueueKey;
+    this.routeDeadLetterQueue = createFailureQueue(this, 'DeadLetterQueue', {
+      queueName: this.props.deadLetterQueueName,
+      retentionPeriod: this.settings.deadLetterRetentionPeriod,
       encryptionMasterKey: key,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: this.props.removalPolicy ?? RemovalPolicy.DESTROY,
+      acknowledgements: [ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq, ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue],
     });
-    acknowledge(queue, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq);
-    acknowledge(queue, ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue);
     if (key) {
       // The key policy cannot name the rule (the rule refers to the queue,
       // which refers to the key): it is scoped to this account instead.
-      const added = key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowEventBridgeToUseTheKeyOfDeadLetterQueues',
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-      if (!added.statementAdded) {
-        Annotations.of(this).addWarningV2(
-          'cdk-message-patterns:deadLetterQueueKeyPolicy',
+      const statement = serviceKeyStatement(EVENTS_SERVICE, 'queue', ['kms:Decrypt', 'kms:GenerateDataKey'], undefined, 'AllowEventBridgeToUseTheKeyOfDeadLetterQueues');
+      allowServiceToUseKey(this, key, statement, {
+        id: 'deadLetterQueueKeyPolicy',
+        message:
           'deadLetterQueueKey is not a key of this app, so its key policy cannot be changed here: let events.amazonaws.com use it ' +
-            '(kms:Decrypt and kms:GenerateDataKey), or EventBridge cannot send to the dead-letter queue.',
-        );
-      }
+          '(kms:Decrypt and kms:GenerateDataKey), or EventBridge cannot send to the dead-letter queue.',
+      });
     }
-    return queue;
-  }
-
-  /**
-   * The role EventBridge assumes to deliver to event bus and state machine
-   * targets. Every permission granted to it lands in its
-   * customer-managed policy (no inline policy). Its trust policy is scoped to
-   * this account by `aws:SourceAccount`: `aws:SourceArn` would name the rule,
-   * which names the role (a dependency cycle).
-   */
-  private createEventsRole(): EventsRole {
-    const role = new ManagedPolicyRole(
-      this,
-      'EventsRole',
-      'EventsRolePolicy',
-      new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
-      `Assumed by EventBridge to deliver the events of ${this.node.path}`,
-    );
-    return { role, policy: role.policy };
+    return this.routeDeadLetterQueue;
   }
 
   private allowPutEvents(props: EventBusRouteProps): void {

@@ -1,12 +1,20 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { RouteTargetSpec } from './bind-route-target';
+import type { EventBusRoute } from './event-bus-route';
+import { queueRuleTarget, topicRuleTarget, withRetryPolicy } from './rule-targets';
+import { validateDeadLetterQueueType, validateDelivery } from './validate-event-bus-route-props';
+import { ensureAsyncFailurePath, validateAsyncInvokeOptions } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
-import { QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
+import { MessagePatternsError } from '../core/errors';
+import { describeQueue, fifoFromName, knownFifo, usesAwsManagedKey } from '../core/queue-facts';
+import { PropsValidator } from '../core/validation';
+import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 
 /**
  * How EventBridge delivers to one target: its retry policy and its
@@ -86,6 +94,15 @@ export interface QueueTargetOptions extends RouteTargetOptions {
  */
 export interface NewQueueTargetOptions extends QueueTargetOptions {
   /**
+   * The construct id of the QueueWithDlq, under the route. Ids are the names
+   * of resources in the stack: changing one replaces the queue, so each queue
+   * a route creates is named by its user, never by its position in the list.
+   *
+   * @default 'Queue' (a route with several new queues must give the others an id)
+   */
+  readonly queueId?: string;
+
+  /**
    * The props of the QueueWithDlq the route creates (its own dead-letter
    * queue, consumer, alarms...).
    *
@@ -95,41 +112,65 @@ export interface NewQueueTargetOptions extends QueueTargetOptions {
 }
 
 /**
- * The kinds of target a route delivers to.
+ * The retry policy and dead-letter queue a target is delivered with: the
+ * target's own options, or else the route's.
  */
-export enum RouteTargetKind {
-  /** An SQS queue the user brings. */
-  QUEUE = 'QUEUE',
-  /** A QueueWithDlq the route creates. */
-  NEW_QUEUE = 'NEW_QUEUE',
-  /** A Lambda function. */
-  LAMBDA_FUNCTION = 'LAMBDA_FUNCTION',
-  /** An SNS topic. */
-  TOPIC = 'TOPIC',
-  /** An event bus, in this account or another one. */
-  EVENT_BUS = 'EVENT_BUS',
-  /** A Step Functions state machine. */
-  STATE_MACHINE = 'STATE_MACHINE',
+export interface RouteDelivery {
+  /** How many times EventBridge retries a failed delivery. */
+  readonly retryAttempts: number;
+  /** How long EventBridge keeps retrying an event. */
+  readonly maxEventAge: Duration;
+  /** Where EventBridge sends the events it could not deliver. */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * What binding a target to a route produced.
+ */
+export interface RouteTargetConfig {
+  /** The rule target the route adds to its rule. */
+  readonly ruleTarget: events.IRuleTarget;
+
+  /**
+   * The QueueWithDlq the target created, listed in the route's `queues`.
+   *
+   * @default - the target created no queue
+   */
+  readonly queue?: QueueWithDlq;
+
+  /**
+   * The on-failure destination queue of a function the target invokes
+   * asynchronously, listed in the route's `asyncFailureQueues`.
+   *
+   * @default - none
+   */
+  readonly asyncFailureQueue?: sqs.IQueue;
+
+  /**
+   * The alarms of resources the target created, listed in the route's `alarms`.
+   *
+   * @default - none
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
 }
 
 /**
  * A destination of an EventBusRoute. Every target gets a retry policy and a
  * dead-letter queue (the route's, or its own).
+ *
+ * Use the static factories for the library's targets; to deliver to anything
+ * else, extend this class and implement `bind` (for example with an
+ * aws-events-targets target, given `route.deliveryFor(...)`'s retry policy
+ * and dead-letter queue, and `route.useEventsRole()` when it needs a role).
  */
-export class RouteTarget {
+export abstract class RouteTarget {
   /**
    * An SQS queue you bring. EventBridge is allowed to send to it by its
    * resource policy (for a queue of this stack; an imported queue's policy is
    * yours to set). A FIFO queue needs `messageGroupId`.
    */
   public static queue(queue: sqs.IQueue, options: QueueTargetOptions = {}): RouteTarget {
-    return new RouteTarget({
-      kind: RouteTargetKind.QUEUE,
-      delivery: options,
-      input: options.input,
-      messageGroupId: options.messageGroupId,
-      queue,
-    });
+    return new QueueTarget(queue, options);
   }
 
   /**
@@ -137,13 +178,7 @@ export class RouteTarget {
    * for messages its consumer fails on), exposed as `EventBusRoute.queues`.
    */
   public static newQueue(options: NewQueueTargetOptions = {}): RouteTarget {
-    return new RouteTarget({
-      kind: RouteTargetKind.NEW_QUEUE,
-      delivery: options,
-      input: options.input,
-      messageGroupId: options.messageGroupId,
-      queueProps: options.queueProps ?? {},
-    });
+    return new NewQueueTarget(options);
   }
 
   /**
@@ -153,13 +188,7 @@ export class RouteTarget {
    * that an event Lambda gives up on is kept (see `asyncInvoke`).
    */
   public static lambdaFunction(fn: lambda.IFunction, options: LambdaTargetOptions = {}): RouteTarget {
-    return new RouteTarget({
-      kind: RouteTargetKind.LAMBDA_FUNCTION,
-      delivery: options,
-      input: options.input,
-      fn,
-      asyncInvoke: options.asyncInvoke ?? {},
-    });
+    return new LambdaTarget(fn, options);
   }
 
   /**
@@ -167,7 +196,7 @@ export class RouteTarget {
    * `events.amazonaws.com` use the key (granted for keys of this stack).
    */
   public static topic(topic: sns.ITopic, options: RouteTargetOptions = {}): RouteTarget {
-    return new RouteTarget({ kind: RouteTargetKind.TOPIC, delivery: options, input: options.input, topic });
+    return new TopicTarget(topic, options);
   }
 
   /**
@@ -175,22 +204,176 @@ export class RouteTarget {
    * account must allow this account to put events (its bus policy).
    */
   public static eventBus(eventBus: events.IEventBus, options: RouteTargetDeliveryOptions = {}): RouteTarget {
-    return new RouteTarget({ kind: RouteTargetKind.EVENT_BUS, delivery: options, eventBus });
+    return new EventBusTarget(eventBus, options);
   }
 
   /** A Step Functions state machine: each event starts an execution. */
   public static stateMachine(stateMachine: sfn.IStateMachine, options: RouteTargetOptions = {}): RouteTarget {
-    return new RouteTarget({ kind: RouteTargetKind.STATE_MACHINE, delivery: options, input: options.input, stateMachine });
+    return new StateMachineTarget(stateMachine, options);
   }
 
-  /** The kind of this target. */
-  public readonly kind: RouteTargetKind;
+  /**
+   * How EventBridge delivers to this target, as given to its factory; the
+   * route fills in what is not set.
+   */
+  public readonly delivery: RouteTargetDeliveryOptions;
+
+  constructor(delivery: RouteTargetDeliveryOptions = {}) {
+    this.delivery = delivery;
+  }
+
+  /**
+   * Binds the target to `route`: creates what the target needs (as children
+   * of the route), lets EventBridge deliver to it, and returns the rule
+   * target the route adds to its rule. Called once, by the route the target
+   * is given to.
+   */
+  public abstract bind(route: EventBusRoute): RouteTargetConfig;
+
+  /**
+   * Records the problems of this target's options, named from `at` (how the
+   * route names the target, for example `targets[0]`), so that the route
+   * reports them with its own.
+   *
+   * @internal
+   */
+  public _validate(v: PropsValidator, at: string): void {
+    validateDelivery(v, `${at}.retryAttempts`, `${at}.maxEventAge`, this.delivery.retryAttempts, this.delivery.maxEventAge);
+    if (this.delivery.deadLetterQueue) {
+      validateDeadLetterQueueType(v, `${at}.deadLetterQueue`, this.delivery.deadLetterQueue);
+    }
+  }
+}
+
+/**
+ * The message group id a FIFO queue target needs, and its content-based
+ * deduplication: EventBridge sends no deduplication id, so a FIFO queue target
+ * must deduplicate by content ("If you specify an SQS FIFO queue as a target,
+ * the queue must have content-based deduplication enabled", EventBridge API
+ * Reference, Target): SQS refuses every event otherwise.
+ */
+function validateFifoTarget(v: PropsValidator, at: string, messageGroupId: string | undefined): void {
+  v.fail(
+    messageGroupId === undefined,
+    `${at}.messageGroupId is required: the target is a FIFO queue, and EventBridge needs a message group id to send to it ` +
+      "(for example events.EventField.fromPath('$.detail.orderId')), got undefined",
+  );
+}
+
+/** A target of the library: the resource and the options given to its factory. */
+abstract class ResourceTarget<R, O extends RouteTargetDeliveryOptions> extends RouteTarget {
+  constructor(
+    protected readonly resource: R,
+    protected readonly options: O,
+  ) {
+    super(options);
+  }
+}
+
+class QueueTarget extends ResourceTarget<sqs.IQueue, QueueTargetOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    return { ruleTarget: queueRuleTarget(route, this.resource, route.deliveryFor(this.delivery), this.options) };
+  }
 
   /** @internal */
-  public readonly _spec: RouteTargetSpec;
+  public _validate(v: PropsValidator, at: string): void {
+    super._validate(v, at);
+    v.fail(
+      usesAwsManagedKey(this.resource),
+      `${at} (queue) is encrypted with the AWS-managed key alias/aws/sqs (KMS_MANAGED), which EventBridge cannot use: its events would be dropped. ` +
+        `Use SQS_MANAGED or a customer-managed key, got '${describeQueue(this.resource)}'`,
+    );
+    if (knownFifo(this.resource) !== true) {
+      return;
+    }
+    validateFifoTarget(v, at, this.options.messageGroupId);
+    const cfnQueue = this.resource.node.defaultChild;
+    if (cfnQueue instanceof sqs.CfnQueue && !Token.isUnresolved(cfnQueue.contentBasedDeduplication)) {
+      v.fail(
+        Stack.of(cfnQueue).resolve(cfnQueue.contentBasedDeduplication) !== true,
+        `${at} (queue) is a FIFO queue without contentBasedDeduplication: EventBridge sends no deduplication id, so SQS would refuse ` +
+          `every event. Set contentBasedDeduplication: true on the queue, got '${describeQueue(this.resource)}'`,
+      );
+    }
+  }
+}
 
-  private constructor(spec: RouteTargetSpec) {
-    this.kind = spec.kind;
-    this._spec = spec;
+class NewQueueTarget extends RouteTarget {
+  constructor(private readonly options: NewQueueTargetOptions) {
+    super(options);
+  }
+
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    const id = this.options.queueId ?? 'Queue';
+    if (route.node.tryFindChild(id)) {
+      throw new MessagePatternsError(route.node.path, [
+        `RouteTarget.newQueue's queueId must be unique in the route: '${id}' is taken; give each new queue of a route a queueId of its own`,
+      ]);
+    }
+    const props = this.queueProps();
+    const queue = new QueueWithDlq(route, id, { ...props, alarmAction: props.alarmAction ?? route.alarmAction });
+    return { ruleTarget: queueRuleTarget(route, queue.queue, route.deliveryFor(this.delivery), this.options), queue };
+  }
+
+  /** @internal */
+  public _validate(v: PropsValidator, at: string): void {
+    super._validate(v, at);
+    const queueProps = this.options.queueProps ?? {};
+    if (!fifoFromName(queueProps.fifo, queueProps.queueName)) {
+      return;
+    }
+    validateFifoTarget(v, at, this.options.messageGroupId);
+    v.fail(
+      queueProps.contentBasedDeduplication === false,
+      `${at}.queueProps.contentBasedDeduplication cannot be false on a FIFO queue target: EventBridge sends no deduplication id, ` +
+        'so SQS would refuse every event; leave it unset (FIFO queues the route creates deduplicate by content), got false',
+    );
+  }
+
+  /** The props of the queue: a FIFO queue deduplicates by content (see validateFifoTarget). */
+  private queueProps(): QueueWithDlqProps {
+    const queueProps = this.options.queueProps ?? {};
+    const fifo = fifoFromName(queueProps.fifo, queueProps.queueName);
+    return fifo && queueProps.contentBasedDeduplication === undefined ? { ...queueProps, contentBasedDeduplication: true } : queueProps;
+  }
+}
+
+class LambdaTarget extends ResourceTarget<lambda.IFunction, LambdaTargetOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    const delivery = route.deliveryFor(this.delivery);
+    const failure = ensureAsyncFailurePath(this.resource, route.node.path, this.options.asyncInvoke ?? {}, route.alarmAction);
+    return {
+      ruleTarget: new targets.LambdaFunction(this.resource, { ...delivery, event: this.options.input }),
+      asyncFailureQueue: failure?.queue,
+      alarms: failure?.alarm ? [failure.alarm] : undefined,
+    };
+  }
+
+  /** @internal */
+  public _validate(v: PropsValidator, at: string): void {
+    super._validate(v, at);
+    validateAsyncInvokeOptions(v, `${at}.asyncInvoke`, this.options.asyncInvoke);
+  }
+}
+
+class TopicTarget extends ResourceTarget<sns.ITopic, RouteTargetOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    return { ruleTarget: topicRuleTarget(route, this.resource, route.deliveryFor(this.delivery), this.options) };
+  }
+}
+
+class EventBusTarget extends ResourceTarget<events.IEventBus, RouteTargetDeliveryOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    const delivery = route.deliveryFor(this.delivery);
+    // aws-events-targets' EventBus target takes no retry policy, although EventBridge applies one to event bus targets too.
+    const target = new targets.EventBus(this.resource, { role: route.useEventsRole(), deadLetterQueue: delivery.deadLetterQueue });
+    return { ruleTarget: withRetryPolicy(target, delivery) };
+  }
+}
+
+class StateMachineTarget extends ResourceTarget<sfn.IStateMachine, RouteTargetOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    const delivery = route.deliveryFor(this.delivery);
+    return { ruleTarget: new targets.SfnStateMachine(this.resource, { ...delivery, input: this.options.input, role: route.useEventsRole() }) };
   }
 }

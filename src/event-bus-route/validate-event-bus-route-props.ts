@@ -1,11 +1,11 @@
-import { Annotations, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventBusRouteProps } from './event-bus-route';
-import { RouteTarget, RouteTargetKind } from './route-target';
-import { validateAsyncInvokeOptions } from '../core/async-invoke';
+import type { RouteTarget } from './route-target';
+import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
+import { describeQueue, fifoKnown, usesAwsManagedKey } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator } from '../core/validation';
-import type { QueueWithDlqProps } from '../queue-with-dlq/queue-with-dlq';
 import {
   EVENT_ENVELOPE_FIELDS,
   eventPatternToJson,
@@ -18,7 +18,7 @@ import { PatternError as EventPatternError } from '../routing/model/errors';
 export const ROUTE_DEFAULTS = {
   retryAttempts: 185,
   maxEventAge: Duration.hours(24),
-  deadLetterRetentionPeriod: Duration.days(14),
+  deadLetterRetentionPeriod: FAILURE_QUEUE_RETENTION,
   archiveRetention: Duration.days(30),
 } as const;
 
@@ -115,7 +115,7 @@ function validateBus(v: PropsValidator, props: EventBusRouteProps): void {
 }
 
 /** Retry attempts and maximum event age within EventBridge's ranges (RetryPolicy). */
-function validateDelivery(
+export function validateDelivery(
   v: PropsValidator,
   attemptsProp: string,
   ageProp: string,
@@ -151,7 +151,7 @@ function validateDeadLetterQueue(v: PropsValidator, props: EventBusRouteProps): 
 }
 
 /** EventBridge sends only to standard dead-letter queues that it can encrypt for. */
-function validateDeadLetterQueueType(v: PropsValidator, prop: string, queue: sqs.IQueue): void {
+export function validateDeadLetterQueueType(v: PropsValidator, prop: string, queue: sqs.IQueue): void {
   v.fail(
     fifoKnown(queue) && queue.fifo,
     `${prop} must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue, got '${describeQueue(queue)}'`,
@@ -161,7 +161,7 @@ function validateDeadLetterQueueType(v: PropsValidator, prop: string, queue: sqs
 
 function validateNotAwsManagedKey(v: PropsValidator, prop: string, queue: sqs.IQueue): void {
   v.fail(
-    queue.encryptionType === sqs.QueueEncryption.KMS_MANAGED,
+    usesAwsManagedKey(queue),
     `${prop} is encrypted with the AWS-managed key alias/aws/sqs (KMS_MANAGED), which EventBridge cannot use: its events would be dropped. ` +
       `Use SQS_MANAGED or a customer-managed key, got '${describeQueue(queue)}'`,
   );
@@ -173,69 +173,16 @@ function validateTargets(v: PropsValidator, props: EventBusRouteProps): void {
     targets.length < 1 || targets.length > ROUTE_LIMITS.maxTargetsPerRule,
     `targets must hold 1 to ${ROUTE_LIMITS.maxTargetsPerRule} targets (EventBridge allows ${ROUTE_LIMITS.maxTargetsPerRule} per rule), got ${targets.length}`,
   );
-  targets.forEach((target, i) => {
-    const spec = target._spec;
-    const at = `targets[${i}]`;
-    validateDelivery(v, `${at}.retryAttempts`, `${at}.maxEventAge`, spec.delivery.retryAttempts, spec.delivery.maxEventAge);
-    if (spec.delivery.deadLetterQueue) {
-      validateDeadLetterQueueType(v, `${at}.deadLetterQueue`, spec.delivery.deadLetterQueue);
-    }
-    if (spec.kind === RouteTargetKind.QUEUE) {
-      validateNotAwsManagedKey(v, `${at} (queue)`, spec.queue!);
-    }
-    if (spec.kind === RouteTargetKind.LAMBDA_FUNCTION) {
-      validateAsyncInvokeOptions(v, `${at}.asyncInvoke`, spec.asyncInvoke);
-    }
-    const fifo =
-      spec.kind === RouteTargetKind.QUEUE
-        ? fifoKnown(spec.queue!) && spec.queue!.fifo
-        : spec.kind === RouteTargetKind.NEW_QUEUE && newQueueIsFifo(spec.queueProps ?? {});
-    v.fail(
-      fifo && spec.messageGroupId === undefined,
-      `${at}.messageGroupId is required: the target is a FIFO queue, and EventBridge needs a message group id to send to it ` +
-        "(for example events.EventField.fromPath('$.detail.orderId')), got undefined",
-    );
-    if (fifo) {
-      validateContentDeduplication(v, at, spec);
-    }
-  });
+  targets.forEach((target, i) => target._validate(v, `targets[${i}]`));
 }
 
-/**
- * EventBridge sends no deduplication id, so a FIFO queue target must
- * deduplicate by content ("If you specify an SQS FIFO queue as a target, the
- * queue must have content-based deduplication enabled", EventBridge API
- * Reference, Target): SQS refuses every event otherwise. FIFO queues the
- * route creates have it (see {@link newQueueProps}); a queue brought without it
- * is refused.
- */
-function validateContentDeduplication(v: PropsValidator, at: string, spec: RouteTarget['_spec']): void {
-  if (spec.kind === RouteTargetKind.NEW_QUEUE) {
-    v.fail(
-      spec.queueProps?.contentBasedDeduplication === false,
-      `${at}.queueProps.contentBasedDeduplication cannot be false on a FIFO queue target: EventBridge sends no deduplication id, ` +
-        'so SQS would refuse every event; leave it unset (FIFO queues the route creates deduplicate by content), got false',
-    );
-    return;
-  }
-  const cfnQueue = spec.queue?.node.defaultChild;
-  if (!(cfnQueue instanceof sqs.CfnQueue)) {
-    return;
-  }
-  const deduplication = Stack.of(cfnQueue).resolve(cfnQueue.contentBasedDeduplication);
+/** Checks a target added by `addTarget` to a route that holds `count` targets already. */
+export function validateAddedTarget(v: PropsValidator, target: RouteTarget, count: number): void {
   v.fail(
-    deduplication !== true && !Token.isUnresolved(cfnQueue.contentBasedDeduplication),
-    `${at} (queue) is a FIFO queue without contentBasedDeduplication: EventBridge sends no deduplication id, so SQS would refuse ` +
-      `every event. Set contentBasedDeduplication: true on the queue, got '${describeQueue(spec.queue!)}'`,
+    count >= ROUTE_LIMITS.maxTargetsPerRule,
+    `addTarget: the route holds ${count} targets already, and EventBridge allows ${ROUTE_LIMITS.maxTargetsPerRule} per rule`,
   );
-}
-
-/** The props of a queue the route creates as a target: FIFO queues deduplicate by content (see validateContentDeduplication). */
-export function newQueueProps(queueProps: QueueWithDlqProps | undefined): QueueWithDlqProps | undefined {
-  if (!newQueueIsFifo(queueProps ?? {}) || queueProps?.contentBasedDeduplication !== undefined) {
-    return queueProps;
-  }
-  return { ...queueProps, contentBasedDeduplication: true };
+  target._validate(v, `targets[${count}]`);
 }
 
 function validateArchive(v: PropsValidator, props: EventBusRouteProps): void {
@@ -267,21 +214,4 @@ function validateCrossAccount(v: PropsValidator, props: EventBusRouteProps): voi
     org !== undefined && !Token.isUnresolved(org) && !/^o-[a-z0-9]{10,32}$/.test(org),
     `putEventsOrganizationId must be an organization id such as 'o-a1b2c3d4e5', got '${org}'`,
   );
-}
-
-/** Whether `queue.fifo` can be trusted: the queue is of this app, or its ARN is known. */
-function fifoKnown(queue: sqs.IQueue): boolean {
-  return Resource.isOwnedResource(queue) || !Token.isUnresolved(queue.queueArn);
-}
-
-function newQueueIsFifo(queueProps: { fifo?: boolean; queueName?: string }): boolean {
-  if (queueProps.fifo !== undefined) {
-    return queueProps.fifo;
-  }
-  const name = queueProps.queueName;
-  return name !== undefined && !Token.isUnresolved(name) && name.endsWith('.fifo');
-}
-
-function describeQueue(queue: sqs.IQueue): string {
-  return Token.isUnresolved(queue.queueName) ? queue.node.path : queue.queueName;
 }

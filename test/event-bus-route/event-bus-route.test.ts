@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBusRoute, EventBusRouteProps, FanoutTopic, RouteTarget, RouteTargetKind } from '../../src';
+import { EventBusRoute, EventBusRouteProps, FanoutTopic, RouteTarget } from '../../src';
 import { testStack, userFunction } from '../helpers/nag';
 import { normalizedTemplate } from '../helpers/template';
 
@@ -109,7 +109,7 @@ describe('EventBusRoute defaults', () => {
     // permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions).
     const { template, stack, route } = synth();
     expect(route.queues).toHaveLength(1);
-    expect(route.queues[0].node.id).toBe('Queue1');
+    expect(route.queues[0].node.id).toBe('Queue');
     const queue = logicalId(stack, route.queues[0].queue);
     expect(ruleTargets(template)[0].Arn).toEqual({ 'Fn::GetAtt': [queue, 'Arn'] });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -349,15 +349,12 @@ describe('EventBusRoute targets', () => {
 
   test('a target with its own dead-letter queue next to one using the route\'s: both are alarmed', () => {
     const { route } = synth({}, (s) => ({
-      targets: [RouteTarget.newQueue(), RouteTarget.newQueue({ deadLetterQueue: new sqs.Queue(s, 'OwnDlq', { enforceSSL: true }) })],
+      targets: [RouteTarget.newQueue(), RouteTarget.newQueue({ queueId: 'Audit', deadLetterQueue: new sqs.Queue(s, 'OwnDlq', { enforceSSL: true }) })],
     }));
     expect(route.deadLetterQueues).toHaveLength(2);
-    expect(route.deadLetterQueueAlarms.map((a) => a.node.id)).toEqual(['DeadLetterQueueAlarm', 'DeadLetterQueueAlarm2']);
-    expect(route.queues.map((q) => q.node.id)).toEqual(['Queue1', 'Queue2']);
-  });
-
-  test('RouteTarget exposes its kind', () => {
-    expect(RouteTarget.newQueue().kind).toBe(RouteTargetKind.NEW_QUEUE);
+    // The alarm of a target's own dead-letter queue is named after that queue, not after its place in the list.
+    expect(route.deadLetterQueueAlarms.map((a) => a.node.id)).toEqual(['DeadLetterQueueAlarm', expect.stringMatching(/^DeadLetterQueueAlarmTestOwnDlq[0-9A-F]{8}$/)]);
+    expect(route.queues.map((q) => q.node.id)).toEqual(['Queue', 'Audit']);
   });
 });
 

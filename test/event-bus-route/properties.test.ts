@@ -130,9 +130,9 @@ function makeTarget(stack: Stack, t: TargetSample, i: number): RouteTarget {
   const group = t.messageGroupId ? { messageGroupId: 'orders' } : {};
   switch (t.kind) {
     case 'newQueue':
-      return RouteTarget.newQueue(delivery);
+      return RouteTarget.newQueue({ ...delivery, queueId: `Queue${i}` });
     case 'fifoQueue':
-      return RouteTarget.newQueue({ ...delivery, ...group, queueProps: { fifo: true } });
+      return RouteTarget.newQueue({ ...delivery, ...group, queueId: `Queue${i}`, queueProps: { fifo: true } });
     case 'queue':
       return RouteTarget.queue(userQueue(stack, `Queue${i}`), delivery);
     case 'function':
