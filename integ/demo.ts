@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   heading('local AWS emulator (MiniStack, installed into .venv/ on first use)');
   const session: Session = await startSession(progress);
   try {
-    progress('emulator gaps found by the probes (see integ/gaps/ and the README):');
+    progress('emulator gaps found by the probes (see integ/gaps/ and docs/emulator.md):');
     formatGapReport(session.gaps).forEach((line) => progress(line));
 
     heading('bootstrap the emulator\'s account (cdk bootstrap aws://000000000000/us-east-1)');

@@ -1,7 +1,7 @@
 // Integration suite: deploys every example app to a local AWS emulator
 // (MiniStack) with the CDK CLI and checks its message flows end to end.
 // Run with `jest -c integ/jest.config.js --runInBand` (one emulator, one suite
-// at a time, reset between suites). See "Running on a local AWS emulator" in the README.
+// at a time, reset between suites). See docs/emulator.md.
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',

@@ -16,7 +16,7 @@
  * - `in-process fake`: a Map-backed table (`test/helpers/dynamodb-fake.ts`, the one the
  *   projector's tests use) that evaluates condition expressions and checks keys and item sizes
  *   as DynamoDB does; 20,000 records by default;
- * - `emulator DynamoDB`: MiniStack's DynamoDB (`scripts/emulator.ts`) on a loopback port, one new
+ * - `emulator DynamoDB`: MiniStack's DynamoDB (`integ/harness/emulator.ts`) on a loopback port, one new
  *   table per run; 15,000 records by default (30 to 35 s per uniform workload on two cores).
  * Two warm-up batches on other entities precede each timed run. Every batch must come back
  * without batch item failures, and the stored versions are checked after each run; otherwise the

@@ -430,7 +430,7 @@ const SOLUTIONS_PATTERNS: Record<string, string> = {
   KinesisCqrsPipeline: 'aws-kinesisstreams-lambda + table',
 };
 
-/** Every pattern benchmarked, in the order of the README. */
+/** Every pattern benchmarked, in the order of docs/cost-and-performance.md. */
 export const PATTERNS: PatternBench[] = Object.keys(libraryBuilds).map((name) => ({
   name,
   instance: INSTANCES[name],

@@ -9,7 +9,7 @@ import { createFailureQueue, FAILURE_QUEUE_RETENTION } from './failure-queue';
 import { ACKNOWLEDGEMENTS } from './nag';
 import { PropsValidator } from './validation';
 
-/** Documented defaults of the asynchronous failure path; README's table lists them with their reasons. */
+/** Documented defaults of the asynchronous failure path; the construct pages under docs/ list them with their reasons. */
 export const ASYNC_INVOKE_DEFAULTS = {
   retryAttempts: 2,
   maxEventAge: Duration.hours(6),

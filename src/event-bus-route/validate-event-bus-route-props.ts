@@ -14,7 +14,7 @@ import {
 } from '../routing/eventbridge';
 import { PatternError as EventPatternError } from '../routing/model/errors';
 
-/** Documented defaults of EventBusRoute; README's table lists them with their reasons. */
+/** Documented defaults of EventBusRoute; docs/event-bus-route.md lists them with their reasons (checked by test/docs). */
 export const ROUTE_DEFAULTS = {
   retryAttempts: 185,
   maxEventAge: Duration.hours(24),

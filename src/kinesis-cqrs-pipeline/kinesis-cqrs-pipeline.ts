@@ -31,7 +31,7 @@ export interface KinesisCqrsPipelineProps extends ProjectionOptions {
    * The capacity mode of the created stream.
    *
    * @default kinesis.StreamMode.PROVISIONED (one shard, the cheapest stream:
-   * see the README's defaults table)
+   * see the defaults table of docs/kinesis-cqrs-pipeline.md)
    */
   readonly streamMode?: kinesis.StreamMode;
 

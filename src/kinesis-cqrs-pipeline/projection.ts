@@ -64,7 +64,7 @@ export interface ProjectionOptions {
    * `batchItemFailures`.
    *
    * @default - the library's projector, which materializes the latest state of
-   * each entity (see the README for the envelope it expects)
+   * each entity (see docs/kinesis-cqrs-pipeline.md for the envelope it expects)
    */
   readonly projector?: lambda.IFunction;
 

@@ -6,7 +6,7 @@ import type { ProjectionProps } from './projection';
 import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
 
-/** Documented defaults of KinesisCqrsPipeline and Projection; README's table lists them with their reasons. */
+/** Documented defaults of KinesisCqrsPipeline and Projection; docs/kinesis-cqrs-pipeline.md lists them with their reasons (checked by test/docs). */
 export const PIPELINE_DEFAULTS = {
   streamMode: kinesis.StreamMode.PROVISIONED,
   shardCount: 1,

@@ -8,7 +8,7 @@ import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { fifoFromName, fifoKnown } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
 
-/** Documented defaults of QueueWithDlq; README's table lists them with their reasons. */
+/** Documented defaults of QueueWithDlq; docs/queue-with-dlq.md lists them with their reasons (checked by test/docs). */
 export const QUEUE_DEFAULTS = {
   maxReceiveCount: 5,
   retentionPeriod: Duration.days(4),
