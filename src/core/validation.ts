@@ -56,6 +56,17 @@ export class PropsValidator {
     );
   }
 
+  /**
+   * Props that configure a resource the construct would create cannot be set
+   * when the user brings that resource (`brought`, a prop): each set one is
+   * reported, saying where to configure it instead.
+   */
+  public notWithBrought(brought: string, resource: string, props: { readonly [prop: string]: unknown }): void {
+    for (const [prop, value] of Object.entries(props)) {
+      this.fail(value !== undefined, `${prop} cannot be set together with ${brought}: configure the ${resource} you bring where you create it`);
+    }
+  }
+
   /** Throws a {@link MessagePatternsError} listing every recorded violation. */
   public throwIfInvalid(): void {
     if (this.violations.length > 0) {

@@ -524,38 +524,21 @@ export class EventBusRoute extends Construct {
   }
 
   private allowPutEvents(props: EventBusRouteProps): void {
-    const statementBase = Names.uniqueResourceName(this, { maxLength: 50, separator: '-' });
     if (props.putEventsAccounts && props.putEventsAccounts.length > 0) {
-      const statementId = `${statementBase}-accounts`;
-      new events.EventBusPolicy(this, 'PutEventsFromAccountsPolicy', {
-        eventBus: this.eventBus,
-        statementId,
-        statement: statementJson(
-          new iam.PolicyStatement({
-            sid: statementId,
-            principals: props.putEventsAccounts.map((account) => new iam.AccountPrincipal(account)),
-            actions: ['events:PutEvents'],
-            resources: [this.eventBus.eventBusArn],
-          }),
-        ),
-      });
+      this.putEventsPolicy('PutEventsFromAccountsPolicy', 'accounts', props.putEventsAccounts.map((account) => new iam.AccountPrincipal(account)));
     }
     if (props.putEventsOrganizationId) {
-      const statementId = `${statementBase}-organization`;
-      new events.EventBusPolicy(this, 'PutEventsFromOrganizationPolicy', {
-        eventBus: this.eventBus,
-        statementId,
-        statement: statementJson(
-          new iam.PolicyStatement({
-            sid: statementId,
-            principals: [new iam.AnyPrincipal()],
-            actions: ['events:PutEvents'],
-            resources: [this.eventBus.eventBusArn],
-            conditions: { StringEquals: { 'aws:PrincipalOrgID': props.putEventsOrganizationId } },
-          }),
-        ),
+      this.putEventsPolicy('PutEventsFromOrganizationPolicy', 'organization', [new iam.AnyPrincipal()], {
+        StringEquals: { 'aws:PrincipalOrgID': props.putEventsOrganizationId },
       });
     }
+  }
+
+  /** A statement of the bus policy that lets `principals` put events on the bus. */
+  private putEventsPolicy(id: string, suffix: string, principals: iam.IPrincipal[], conditions?: Record<string, unknown>): void {
+    const statementId = `${Names.uniqueResourceName(this, { maxLength: 50, separator: '-' })}-${suffix}`;
+    const statement = new iam.PolicyStatement({ sid: statementId, principals, actions: ['events:PutEvents'], resources: [this.eventBus.eventBusArn], conditions });
+    new events.EventBusPolicy(this, id, { eventBus: this.eventBus, statementId, statement: statementJson(statement) });
   }
 }
 

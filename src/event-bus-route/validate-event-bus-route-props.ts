@@ -131,13 +131,11 @@ export function validateDelivery(
 
 function validateDeadLetterQueue(v: PropsValidator, props: EventBusRouteProps): void {
   if (props.deadLetterQueue) {
-    for (const [prop, value] of [
-      ['deadLetterQueueName', props.deadLetterQueueName],
-      ['deadLetterRetentionPeriod', props.deadLetterRetentionPeriod],
-      ['deadLetterQueueKey', props.deadLetterQueueKey],
-    ] as const) {
-      v.fail(value !== undefined, `${prop} cannot be set together with deadLetterQueue: configure the queue you bring where you create it`);
-    }
+    v.notWithBrought('deadLetterQueue', 'queue', {
+      deadLetterQueueName: props.deadLetterQueueName,
+      deadLetterRetentionPeriod: props.deadLetterRetentionPeriod,
+      deadLetterQueueKey: props.deadLetterQueueKey,
+    });
     validateDeadLetterQueueType(v, 'deadLetterQueue', props.deadLetterQueue);
     return;
   }

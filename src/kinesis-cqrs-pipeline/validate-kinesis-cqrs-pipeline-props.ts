@@ -166,13 +166,11 @@ function validateBroughtResources(v: PropsValidator, props: ProjectionProps): vo
     v.fail(props.tableRemovalPolicy !== undefined, 'tableRemovalPolicy cannot be set together with table: set the removal policy of the table you bring where you create it');
   }
   if (props.projector) {
-    for (const [prop, value] of [
-      ['projectorMemorySize', props.projectorMemorySize],
-      ['projectorTimeout', props.projectorTimeout],
-      ['projectorLogRetention', props.projectorLogRetention],
-    ] as const) {
-      v.fail(value !== undefined, `${prop} cannot be set together with projector: configure the function you bring where you create it`);
-    }
+    v.notWithBrought('projector', 'function', {
+      projectorMemorySize: props.projectorMemorySize,
+      projectorTimeout: props.projectorTimeout,
+      projectorLogRetention: props.projectorLogRetention,
+    });
   }
 }
 
