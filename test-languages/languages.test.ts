@@ -138,5 +138,30 @@ describe.each(LANGUAGES)('%s', (language) => {
         fs.rmSync(outdir, { recursive: true, force: true });
       }
     });
+
+    // RouteTarget is an abstract class with `bind`: a Python subclass is called back by the route (jsii overrides),
+    // and the rule target it returns gets the route's retry policy and dead-letter queue.
+    test('a RouteTarget subclass written in Python binds to a route (after the setup above)', () => {
+      const python = path.join(ROOT, APP_DIRS.python, '.venv', 'bin', 'python');
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'custom-target-python-'));
+      try {
+        const result = spawnSync(python, [path.join(__dirname, 'custom_target_app.py'), outdir], {
+          env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+        const template = JSON.parse(fs.readFileSync(path.join(outdir, 'CustomTarget.template.json'), 'utf8'));
+        const resources: Record<string, any> = template.Resources;
+        const [rule] = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
+        const [logGroupId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Logs::LogGroup')!;
+        const [dlqId] = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.startsWith('OrdersDeadLetterQueue'))!;
+        const logTarget = rule.Properties.Targets.find((t: any) => JSON.stringify(t.Arn).includes(logGroupId));
+        expect(logTarget.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 });
+        expect(logTarget.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    });
   }
 });

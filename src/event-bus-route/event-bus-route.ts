@@ -1,11 +1,11 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RouteDelivery, RouteTarget, RouteTargetDeliveryOptions } from './route-target';
+import { RouteDelivery, RouteTarget } from './route-target';
 import { resolveRouteSettings, RouteSettings, validateAddedTarget } from './validate-event-bus-route-props';
 import { ConstructAlarms } from '../core/alarms';
 import { createFailureQueue } from '../core/failure-queue';
@@ -351,7 +351,7 @@ export class EventBusRoute extends Construct {
     return this.routeDeadLetterQueue ?? this.props.deadLetterQueue;
   }
 
-  /** The role EventBridge assumes for event bus and state machine targets, once a target needed it. */
+  /** The role EventBridge assumes for event bus, state machine and your own targets, once a target asked for it (`useEventsRole`). */
   public get eventsRole(): iam.Role | undefined {
     return this.role;
   }
@@ -362,18 +362,24 @@ export class EventBusRoute extends Construct {
    */
   public addTarget(target: RouteTarget): void {
     const v = new PropsValidator(this);
-    validateAddedTarget(v, target, this.targetCount);
+    validateAddedTarget(
+      v,
+      target,
+      this.targetCount,
+      this.node.children.map((c) => c.node.id),
+    );
     v.throwIfInvalid();
     this.bindTarget(target);
   }
 
   /**
-   * The retry policy and dead-letter queue of a target: its own options, or
-   * else the route's. The route's dead-letter queue is created on first use,
-   * and every dead-letter queue used is alarmed (unless
-   * `deadLetterQueueAlarm` is false). For targets of your own.
+   * The retry policy and dead-letter queue of a target: its own options
+   * (`target.delivery`), or else the route's. The route's dead-letter queue is
+   * created on first use, and every dead-letter queue used is alarmed (unless
+   * `deadLetterQueueAlarm` is false). For the `bind` of targets of your own.
    */
-  public deliveryFor(options: RouteTargetDeliveryOptions): RouteDelivery {
+  public deliveryFor(target: RouteTarget): RouteDelivery {
+    const options = target.delivery;
     const deadLetterQueue = options.deadLetterQueue ?? this.props.deadLetterQueue ?? this.createdDeadLetterQueue();
     if (!this.deadLetterQueues.includes(deadLetterQueue)) {
       this.deadLetterQueues.push(deadLetterQueue);
@@ -494,7 +500,21 @@ export class EventBusRoute extends Construct {
       this.asyncFailureQueues.push(bound.asyncFailureQueue);
     }
     (bound.alarms ?? []).forEach((alarm) => this.alarmSet.add(alarm));
-    this.rule.addTarget(bound.ruleTarget);
+    const ruleTarget = bound.ruleTarget;
+    this.rule.addTarget({
+      bind: (rule, id) => {
+        const config = ruleTarget.bind(rule, id);
+        if (!config.deadLetterConfig) {
+          // A target of the user's own that did not use deliveryFor: EventBridge drops what it cannot deliver.
+          Annotations.of(this).addWarningV2(
+            'cdk-message-patterns:targetWithoutDeadLetterQueue',
+            `The target ${config.targetResource?.node.path ?? id ?? ''} of the route has no dead-letter queue: an event EventBridge cannot deliver to it is dropped after its retries. ` +
+              'Give its rule target the dead-letter queue and retry policy of route.deliveryFor(target).',
+          );
+        }
+        return config;
+      },
+    });
   }
 
   private createdDeadLetterQueue(): sqs.IQueue {

@@ -98,7 +98,7 @@ export interface NewQueueTargetOptions extends QueueTargetOptions {
    * of resources in the stack: changing one replaces the queue, so each queue
    * a route creates is named by its user, never by its position in the list.
    *
-   * @default 'Queue' (a route with several new queues must give the others an id)
+   * @default 'Queue1' (a route with several new queues must give the others an id)
    */
   readonly queueId?: string;
 
@@ -160,7 +160,7 @@ export interface RouteTargetConfig {
  *
  * Use the static factories for the library's targets; to deliver to anything
  * else, extend this class and implement `bind` (for example with an
- * aws-events-targets target, given `route.deliveryFor(...)`'s retry policy
+ * aws-events-targets target, given `route.deliveryFor(this)`'s retry policy
  * and dead-letter queue, and `route.useEventsRole()` when it needs a role).
  */
 export abstract class RouteTarget {
@@ -233,11 +233,13 @@ export abstract class RouteTarget {
   /**
    * Records the problems of this target's options, named from `at` (how the
    * route names the target, for example `targets[0]`), so that the route
-   * reports them with its own.
+   * reports them with its own. `takenIds` holds the construct ids the route
+   * and its earlier targets use; a target that creates a child of the route
+   * checks its id against them and adds it.
    *
    * @internal
    */
-  public _validate(v: PropsValidator, at: string): void {
+  public _validate(v: PropsValidator, at: string, _takenIds: Set<string>): void {
     validateDelivery(v, `${at}.retryAttempts`, `${at}.maxEventAge`, this.delivery.retryAttempts, this.delivery.maxEventAge);
     if (this.delivery.deadLetterQueue) {
       validateDeadLetterQueueType(v, `${at}.deadLetterQueue`, this.delivery.deadLetterQueue);
@@ -272,12 +274,12 @@ abstract class ResourceTarget<R, O extends RouteTargetDeliveryOptions> extends R
 
 class QueueTarget extends ResourceTarget<sqs.IQueue, QueueTargetOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
-    return { ruleTarget: queueRuleTarget(route, this.resource, route.deliveryFor(this.delivery), this.options) };
+    return { ruleTarget: queueRuleTarget(route, this.resource, route.deliveryFor(this), this.options) };
   }
 
   /** @internal */
-  public _validate(v: PropsValidator, at: string): void {
-    super._validate(v, at);
+  public _validate(v: PropsValidator, at: string, takenIds: Set<string>): void {
+    super._validate(v, at, takenIds);
     v.fail(
       usesAwsManagedKey(this.resource),
       `${at} (queue) is encrypted with the AWS-managed key alias/aws/sqs (KMS_MANAGED), which EventBridge cannot use: its events would be dropped. ` +
@@ -304,7 +306,7 @@ class NewQueueTarget extends RouteTarget {
   }
 
   public bind(route: EventBusRoute): RouteTargetConfig {
-    const id = this.options.queueId ?? 'Queue';
+    const id = this.queueId;
     if (route.node.tryFindChild(id)) {
       throw new MessagePatternsError(route.node.path, [
         `RouteTarget.newQueue's queueId must be unique in the route: '${id}' is taken; give each new queue of a route a queueId of its own`,
@@ -312,12 +314,18 @@ class NewQueueTarget extends RouteTarget {
     }
     const props = this.queueProps();
     const queue = new QueueWithDlq(route, id, { ...props, alarmAction: props.alarmAction ?? route.alarmAction });
-    return { ruleTarget: queueRuleTarget(route, queue.queue, route.deliveryFor(this.delivery), this.options), queue };
+    return { ruleTarget: queueRuleTarget(route, queue.queue, route.deliveryFor(this), this.options), queue };
   }
 
   /** @internal */
-  public _validate(v: PropsValidator, at: string): void {
-    super._validate(v, at);
+  public _validate(v: PropsValidator, at: string, takenIds: Set<string>): void {
+    super._validate(v, at, takenIds);
+    v.fail(
+      takenIds.has(this.queueId),
+      `${at}.queueId '${this.queueId}' is already the id of another new queue or of a resource of the route: ` +
+        'give each new queue of a route a queueId of its own',
+    );
+    takenIds.add(this.queueId);
     const queueProps = this.options.queueProps ?? {};
     if (!fifoFromName(queueProps.fifo, queueProps.queueName)) {
       return;
@@ -330,6 +338,15 @@ class NewQueueTarget extends RouteTarget {
     );
   }
 
+  /**
+   * The construct id of the queue. The default is the id the first new queue
+   * of a route has always had, so that routes written before `queueId`
+   * existed keep their queue.
+   */
+  private get queueId(): string {
+    return this.options.queueId ?? 'Queue1';
+  }
+
   /** The props of the queue: a FIFO queue deduplicates by content (see validateFifoTarget). */
   private queueProps(): QueueWithDlqProps {
     const queueProps = this.options.queueProps ?? {};
@@ -340,7 +357,7 @@ class NewQueueTarget extends RouteTarget {
 
 class LambdaTarget extends ResourceTarget<lambda.IFunction, LambdaTargetOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
-    const delivery = route.deliveryFor(this.delivery);
+    const delivery = route.deliveryFor(this);
     const failure = ensureAsyncFailurePath(this.resource, route.node.path, this.options.asyncInvoke ?? {}, route.alarmAction);
     return {
       ruleTarget: new targets.LambdaFunction(this.resource, { ...delivery, event: this.options.input }),
@@ -350,21 +367,21 @@ class LambdaTarget extends ResourceTarget<lambda.IFunction, LambdaTargetOptions>
   }
 
   /** @internal */
-  public _validate(v: PropsValidator, at: string): void {
-    super._validate(v, at);
+  public _validate(v: PropsValidator, at: string, takenIds: Set<string>): void {
+    super._validate(v, at, takenIds);
     validateAsyncInvokeOptions(v, `${at}.asyncInvoke`, this.options.asyncInvoke);
   }
 }
 
 class TopicTarget extends ResourceTarget<sns.ITopic, RouteTargetOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
-    return { ruleTarget: topicRuleTarget(route, this.resource, route.deliveryFor(this.delivery), this.options) };
+    return { ruleTarget: topicRuleTarget(route, this.resource, route.deliveryFor(this), this.options) };
   }
 }
 
 class EventBusTarget extends ResourceTarget<events.IEventBus, RouteTargetDeliveryOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
-    const delivery = route.deliveryFor(this.delivery);
+    const delivery = route.deliveryFor(this);
     // aws-events-targets' EventBus target takes no retry policy, although EventBridge applies one to event bus targets too.
     const target = new targets.EventBus(this.resource, { role: route.useEventsRole(), deadLetterQueue: delivery.deadLetterQueue });
     return { ruleTarget: withRetryPolicy(target, delivery) };
@@ -373,7 +390,7 @@ class EventBusTarget extends ResourceTarget<events.IEventBus, RouteTargetDeliver
 
 class StateMachineTarget extends ResourceTarget<sfn.IStateMachine, RouteTargetOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
-    const delivery = route.deliveryFor(this.delivery);
+    const delivery = route.deliveryFor(this);
     return { ruleTarget: new targets.SfnStateMachine(this.resource, { ...delivery, input: this.options.input, role: route.useEventsRole() }) };
   }
 }

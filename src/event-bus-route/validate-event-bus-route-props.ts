@@ -165,22 +165,43 @@ function validateNotAwsManagedKey(v: PropsValidator, prop: string, queue: sqs.IQ
   );
 }
 
+/**
+ * The construct ids of the route's own children (alarms on dead-letter queues
+ * of targets are named `DeadLetterQueueAlarm` + the queue's unique id), which
+ * a queue created for a target cannot take.
+ */
+export const ROUTE_CHILD_IDS: readonly string[] = [
+  'Resource',
+  'EventBus',
+  'DeadLetterQueue',
+  'DeadLetterQueueAlarm',
+  'EventsRole',
+  'EventsRolePolicy',
+  'Archive',
+  'PutEventsFromAccountsPolicy',
+  'PutEventsFromOrganizationPolicy',
+  'FailedInvocationsAlarm',
+  'InvocationsSentToDlqAlarm',
+  'InvocationsFailedToBeSentToDlqAlarm',
+];
+
 function validateTargets(v: PropsValidator, props: EventBusRouteProps): void {
   const targets = props.targets ?? [];
   v.fail(
     targets.length < 1 || targets.length > ROUTE_LIMITS.maxTargetsPerRule,
     `targets must hold 1 to ${ROUTE_LIMITS.maxTargetsPerRule} targets (EventBridge allows ${ROUTE_LIMITS.maxTargetsPerRule} per rule), got ${targets.length}`,
   );
-  targets.forEach((target, i) => target._validate(v, `targets[${i}]`));
+  const takenIds = new Set(ROUTE_CHILD_IDS);
+  targets.forEach((target, i) => target._validate(v, `targets[${i}]`, takenIds));
 }
 
-/** Checks a target added by `addTarget` to a route that holds `count` targets already. */
-export function validateAddedTarget(v: PropsValidator, target: RouteTarget, count: number): void {
+/** Checks a target added by `addTarget` to a route that holds `count` targets already, and the children `childIds`. */
+export function validateAddedTarget(v: PropsValidator, target: RouteTarget, count: number, childIds: string[]): void {
   v.fail(
     count >= ROUTE_LIMITS.maxTargetsPerRule,
     `addTarget: the route holds ${count} targets already, and EventBridge allows ${ROUTE_LIMITS.maxTargetsPerRule} per rule`,
   );
-  target._validate(v, `targets[${count}]`);
+  target._validate(v, `targets[${count}]`, new Set([...ROUTE_CHILD_IDS, ...childIds]));
 }
 
 function validateArchive(v: PropsValidator, props: EventBusRouteProps): void {

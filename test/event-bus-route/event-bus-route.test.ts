@@ -109,7 +109,7 @@ describe('EventBusRoute defaults', () => {
     // permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions).
     const { template, stack, route } = synth();
     expect(route.queues).toHaveLength(1);
-    expect(route.queues[0].node.id).toBe('Queue');
+    expect(route.queues[0].node.id).toBe('Queue1');
     const queue = logicalId(stack, route.queues[0].queue);
     expect(ruleTargets(template)[0].Arn).toEqual({ 'Fn::GetAtt': [queue, 'Arn'] });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -354,7 +354,7 @@ describe('EventBusRoute targets', () => {
     expect(route.deadLetterQueues).toHaveLength(2);
     // The alarm of a target's own dead-letter queue is named after that queue, not after its place in the list.
     expect(route.deadLetterQueueAlarms.map((a) => a.node.id)).toEqual(['DeadLetterQueueAlarm', expect.stringMatching(/^DeadLetterQueueAlarmTestOwnDlq[0-9A-F]{8}$/)]);
-    expect(route.queues.map((q) => q.node.id)).toEqual(['Queue', 'Audit']);
+    expect(route.queues.map((q) => q.node.id)).toEqual(['Queue1', 'Audit']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBusRoute, RouteTarget, RouteTargetConfig, RouteTargetDeliveryOptions } from '../../src';
 import { MessagePatternsError } from '../../src/core/errors';
-import { testStack } from '../helpers/nag';
+import { ROUTE_CHILD_IDS } from '../../src/event-bus-route/validate-event-bus-route-props';
+import { testStack, userFunction } from '../helpers/nag';
 
 const PATTERN: events.EventPattern = { source: ['shop'], detailType: ['OrderPlaced'] };
 
@@ -34,7 +35,7 @@ class LogGroupTarget extends RouteTarget {
   }
 
   public bind(r: EventBusRoute): RouteTargetConfig {
-    return { ruleTarget: new targets.CloudWatchLogGroup(this.logGroup, r.deliveryFor(this.delivery)) };
+    return { ruleTarget: new targets.CloudWatchLogGroup(this.logGroup, r.deliveryFor(this)) };
   }
 }
 
@@ -51,16 +52,35 @@ describe('construct ids of the queues a route creates', () => {
     expect(logicalIds(second.stack)).toEqual(logicalIds(first.stack));
   });
 
-  test('a newQueue target without queueId is the route\'s child Queue', () => {
-    expect(route([RouteTarget.newQueue()]).route.queues[0].node.id).toBe('Queue');
+  test('a newQueue target without queueId keeps the id the first new queue of a route always had', () => {
+    expect(route([RouteTarget.newQueue()]).route.queues[0].node.id).toBe('Queue1');
   });
 
-  test('two new queues with the same id are refused, naming queueId', () => {
-    expect(() => route([RouteTarget.newQueue(), RouteTarget.newQueue()])).toThrow(
+  test('two new queues with the same id are refused, naming queueId, with every other problem of the props', () => {
+    expect(() => route([RouteTarget.newQueue(), RouteTarget.newQueue({ retryAttempts: 186 })])).toThrow(
       new MessagePatternsError('Test/Route', [
-        "RouteTarget.newQueue's queueId must be unique in the route: 'Queue' is taken; give each new queue of a route a queueId of its own",
+        'targets[1].retryAttempts must be an integer between 0 and 185, got 186',
+        "targets[1].queueId 'Queue1' is already the id of another new queue or of a resource of the route: give each new queue of a route a queueId of its own",
       ]),
     );
+  });
+
+  test.each(ROUTE_CHILD_IDS)('a queueId that is the id of the route\'s own %s is refused', (id) => {
+    expect(() => route([RouteTarget.newQueue({ queueId: id })])).toThrow(new RegExp(`targets\\[0\\]\\.queueId '${id}' is already the id`));
+  });
+
+  test('the reserved ids are those of every child a route with every option creates', () => {
+    const { stack } = testStack();
+    const machine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')) });
+    const r = new EventBusRoute(stack, 'Route', {
+      eventPattern: PATTERN,
+      targets: [RouteTarget.newQueue(), RouteTarget.stateMachine(machine)],
+      archive: {},
+      putEventsAccounts: ['111122223333'],
+      putEventsOrganizationId: 'o-a1b2c3d4e5',
+    });
+    const own = r.node.children.map((c) => c.node.id).filter((id) => id !== 'Queue1');
+    expect(own.filter((id) => !ROUTE_CHILD_IDS.includes(id))).toEqual([]);
   });
 });
 
@@ -72,7 +92,20 @@ describe('addTarget', () => {
     expect(rule.Properties.Targets).toHaveLength(2);
     expect(rule.Properties.Targets[1].RetryPolicy.MaximumRetryAttempts).toBe(3);
     expect(rule.Properties.Targets[1].DeadLetterConfig).toEqual(rule.Properties.Targets[0].DeadLetterConfig);
-    expect(r.queues.map((q) => q.node.id)).toEqual(['Queue', 'Later']);
+    expect(r.queues.map((q) => q.node.id)).toEqual(['Queue1', 'Later']);
+  });
+
+  test('the alarms of what an added target creates are listed with the route\'s', () => {
+    const { stack, route: r } = route([RouteTarget.newQueue()]);
+    const fn = userFunction(stack, 'Handler');
+    r.addTarget(RouteTarget.lambdaFunction(fn));
+    expect(r.asyncFailureQueues).toHaveLength(1);
+    expect(r.alarms).toContain(fn.node.findChild('AsyncFailureQueueAlarm'));
+  });
+
+  test('a queueId taken by a queue of the props is refused when added later', () => {
+    const { route: r } = route([RouteTarget.newQueue()]);
+    expect(() => r.addTarget(RouteTarget.newQueue())).toThrow(/targets\[1\]\.queueId 'Queue1' is already the id/);
   });
 
   test('a sixth target is refused: EventBridge allows 5 targets per rule', () => {
@@ -100,6 +133,22 @@ describe('targets of the user\'s own', () => {
     expect(rule.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 });
     expect(rule.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(r.deadLetterQueue!.node.defaultChild as sqs.CfnQueue), 'Arn'] });
     expect(r.deadLetterQueueAlarms.map((a) => a.node.id)).toEqual(['DeadLetterQueueAlarm']);
+  });
+
+  test('a target of the user\'s own bound without a dead-letter queue gets a warning', () => {
+    // Without a DeadLetterConfig, EventBridge drops an event it could not deliver once its retries are spent
+    // (EventBridge User Guide, "Using dead-letter queues to process undelivered events",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+    const { stack } = testStack();
+    const logGroup = new logs.LogGroup(stack, 'Audit');
+    class BareTarget extends RouteTarget {
+      public bind(): RouteTargetConfig {
+        return { ruleTarget: new targets.CloudWatchLogGroup(logGroup) };
+      }
+    }
+    new EventBusRoute(stack, 'Route', { eventPattern: PATTERN, targets: [new BareTarget()] });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('has no dead-letter queue'));
+    expect(warnings.map((w) => w.id)).toEqual(['/Test/Route']);
   });
 
   test('the events role is a role of this app, made once for every target that uses it', () => {

@@ -90,7 +90,7 @@ describe('EventBusRoute validation: retry policy', () => {
   });
 
   test('a target retryAttempts or maxEventAge out of range is rejected, naming the target', () => {
-    expect(build({ targets: [RouteTarget.newQueue(), RouteTarget.newQueue({ retryAttempts: 200, maxEventAge: Duration.days(2) })] })).toThrow(
+    expect(build({ targets: [RouteTarget.newQueue(), RouteTarget.newQueue({ queueId: 'Audit', retryAttempts: 200, maxEventAge: Duration.days(2) })] })).toThrow(
       /2 invalid props:\n- targets\[1\]\.retryAttempts must be an integer between 0 and 185, got 200\n- targets\[1\]\.maxEventAge must be between 1 minute and 1 day, got 2 days/,
     );
   });
@@ -102,7 +102,7 @@ describe('EventBusRoute validation: retry policy', () => {
 
 describe('EventBusRoute validation: targets', () => {
   test.each([0, 6])('%p targets are rejected', (count) => {
-    expect(build({ targets: Array.from({ length: count }, () => RouteTarget.newQueue()) })).toThrow(
+    expect(build({ targets: Array.from({ length: count }, (_, i) => RouteTarget.newQueue({ queueId: `Queue${i + 1}` })) })).toThrow(
       `Test/Route: targets must hold 1 to 5 targets (EventBridge allows 5 per rule), got ${count}`,
     );
   });
