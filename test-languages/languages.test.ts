@@ -8,7 +8,7 @@
  * Run with `npx projen test:languages`. LANGUAGES=python,java limits the
  * languages compared.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -119,14 +119,7 @@ describe.each(LANGUAGES)('%s', (language) => {
   // process only, so the Python process does not fail; aws-cdk-lib 2.276 throws from app.synth(), measured in TypeScript.)
   if (language === 'python') {
     test('MessagingChecks reports the error of an app that loses messages (after the setup above)', () => {
-      const python = path.join(ROOT, APP_DIRS.python, '.venv', 'bin', 'python');
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'messaging-checks-python-'));
-      try {
-        const result = spawnSync(python, [path.join(__dirname, 'broken_app.py'), outdir], {
-          env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
-          encoding: 'utf8',
-          maxBuffer: 64 * 1024 * 1024,
-        });
+      withPythonApp('broken_app.py', (outdir, result) => {
         const output = `${result.stdout}${result.stderr}`;
         const reportFile = ['validation-report.json', 'policy-validation-report.json'].map((f) => path.join(outdir, f)).find((f) => fs.existsSync(f));
         expect(reportFile).toBeDefined();
@@ -134,22 +127,13 @@ describe.each(LANGUAGES)('%s', (language) => {
         const violations = report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({ rule: v.ruleName, severity: v.severity })));
         expect(violations).toEqual([{ rule: 'MessagingChecks-QueueConsumedWithoutDlq', severity: 'error' }]);
         expect(output).toContain('MessagingChecks-QueueConsumedWithoutDlq');
-      } finally {
-        fs.rmSync(outdir, { recursive: true, force: true });
-      }
+      });
     });
 
     // RouteTarget is an abstract class with `bind`: a Python subclass is called back by the route (jsii overrides),
     // and the rule target it returns gets the route's retry policy and dead-letter queue.
     test('a RouteTarget subclass written in Python binds to a route (after the setup above)', () => {
-      const python = path.join(ROOT, APP_DIRS.python, '.venv', 'bin', 'python');
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'custom-target-python-'));
-      try {
-        const result = spawnSync(python, [path.join(__dirname, 'custom_target_app.py'), outdir], {
-          env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
-          encoding: 'utf8',
-          maxBuffer: 64 * 1024 * 1024,
-        });
+      withPythonApp('custom_target_app.py', (outdir, result) => {
         expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
         const template = JSON.parse(fs.readFileSync(path.join(outdir, 'CustomTarget.template.json'), 'utf8'));
         const resources: Record<string, any> = template.Resources;
@@ -159,9 +143,26 @@ describe.each(LANGUAGES)('%s', (language) => {
         const logTarget = rule.Properties.Targets.find((t: any) => JSON.stringify(t.Arn).includes(logGroupId));
         expect(logTarget.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 });
         expect(logTarget.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
-      } finally {
-        fs.rmSync(outdir, { recursive: true, force: true });
-      }
+      });
     });
   }
 });
+
+/**
+ * Runs a Python app of this folder with the interpreter of the Python example
+ * (set up by the test above it), giving it a fresh output folder, removed after `check`.
+ */
+function withPythonApp(script: string, check: (outdir: string, result: SpawnSyncReturns<string>) => void): void {
+  const python = path.join(ROOT, APP_DIRS.python, '.venv', 'bin', 'python');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'language-app-python-'));
+  try {
+    const result = spawnSync(python, [path.join(__dirname, script), outdir], {
+      env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    check(outdir, result);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}

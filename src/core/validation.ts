@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { MessagePatternsError } from './errors';
+import { withoutFifoSuffix } from './queue-facts';
 
 /**
  * Collects the rule violations of one construct's props and throws them
@@ -49,7 +50,7 @@ export class PropsValidator {
     if (name === undefined || Token.isUnresolved(name)) {
       return;
     }
-    const base = name.endsWith('.fifo') ? name.slice(0, -'.fifo'.length) : name;
+    const base = withoutFifoSuffix(name);
     this.fail(
       !/^[A-Za-z0-9_-]+$/.test(base) || name.length > 80,
       `${prop} must be 1 to 80 characters of letters, digits, '-' and '_' (with '.fifo' at the end for FIFO queues), got '${name}'`,

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { FanoutTopicProps } from './fanout-topic';
 import { TopicEncryption } from './topic-encryption';
 import { AWS_MANAGED_SNS_KEY, keyPolicyAllows } from '../core/alarm-topic';
+import { fifoFromName, withoutFifoSuffix } from '../core/queue-facts';
 import { PropsValidator } from '../core/validation';
 import { validateSubscriptionDeadLetterQueue } from '../filtered-subscription/validate-filtered-subscription-props';
 
@@ -26,7 +27,7 @@ export interface FanoutTopicSettings {
 export function resolveFanoutTopicSettings(scope: Construct, props: FanoutTopicProps): FanoutTopicSettings {
   const v = new PropsValidator(scope);
   const named = props.topicName !== undefined && !Token.isUnresolved(props.topicName) ? props.topicName : undefined;
-  const fifo = props.fifo ?? (named !== undefined && named.endsWith('.fifo'));
+  const fifo = fifoFromName(props.fifo, props.topicName);
   const usesCustomerKey = props.encryptionKey !== undefined || (props.servicePublishers ?? []).length > 0;
   const encryption = props.encryption ?? (usesCustomerKey ? TopicEncryption.KMS : TopicEncryption.AWS_MANAGED);
 
@@ -46,7 +47,7 @@ function validateName(v: PropsValidator, name: string | undefined, fifo: boolean
   if (name === undefined) {
     return;
   }
-  const base = name.endsWith('.fifo') ? name.slice(0, -'.fifo'.length) : name;
+  const base = withoutFifoSuffix(name);
   v.fail(
     !/^[A-Za-z0-9_-]+$/.test(base) || name.length > 256,
     `topicName must be 1 to 256 characters of letters, digits, '-' and '_' (with '.fifo' at the end for FIFO topics), got '${name}'`,

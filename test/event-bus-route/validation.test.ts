@@ -242,27 +242,15 @@ describe('EventBusRoute validation: bus, rule, archive and cross-account', () =>
 // A target outside the app: its resource policy cannot be changed here, and EventBridge needs it to let
 // events.amazonaws.com send (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge").
 describe('EventBusRoute targets outside the app', () => {
-  test('an imported queue target gets a warning with the statement its owner must add', () => {
+  test.each([
+    ['queue', 'sqs:SendMessage', (stack: Stack) => RouteTarget.queue(sqs.Queue.fromQueueArn(stack, 'Partner', 'arn:aws:sqs:us-east-1:222222222222:partner'))],
+    ['topic', 'sns:Publish', (stack: Stack) => RouteTarget.topic(sns.Topic.fromTopicArn(stack, 'Partner', 'arn:aws:sns:us-east-1:222222222222:partner'))],
+  ])('an imported %s target gets a warning with the statement its owner must add', (noun, action, target) => {
     const { stack } = testStack();
-    new EventBusRoute(stack, 'Route', {
-      eventPattern: { source: ['shop'] },
-      targets: [RouteTarget.queue(sqs.Queue.fromQueueArn(stack, 'Partner', 'arn:aws:sqs:us-east-1:222222222222:partner'))],
-    });
+    new EventBusRoute(stack, 'Route', { eventPattern: { source: ['shop'] }, targets: [target(stack)] });
     Annotations.fromStack(stack).hasWarning(
       '/Test/Route',
-      Match.stringLikeRegexp('The target queue Test/Partner is not a queue of this app.*sqs:SendMessage, with the condition aws:SourceArn'),
-    );
-  });
-
-  test('an imported topic target gets a warning with the statement its owner must add', () => {
-    const { stack } = testStack();
-    new EventBusRoute(stack, 'Route', {
-      eventPattern: { source: ['shop'] },
-      targets: [RouteTarget.topic(sns.Topic.fromTopicArn(stack, 'Partner', 'arn:aws:sns:us-east-1:222222222222:partner'))],
-    });
-    Annotations.fromStack(stack).hasWarning(
-      '/Test/Route',
-      Match.stringLikeRegexp('The target topic Test/Partner is not a topic of this app.*sns:Publish, with the condition aws:SourceArn'),
+      Match.stringLikeRegexp(`The target ${noun} Test/Partner is not a ${noun} of this app.*${action}, with the condition aws:SourceArn`),
     );
   });
 
