@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'cdk-nag@^3.0.2',
     'fast-check@^4.10.2',
+    // The projector's exact JSON numbers: bundled into its Lambda asset at build time.
+    'lossless-json@^4.3.3',
     'aws-cdk@2.1148.1',
     'tsconfig-paths@^4.2.0',
     '@types/aws-lambda@^8.10.164',

@@ -6,6 +6,8 @@
  * forever. The tests check every alarm the library creates against this table;
  * add a metric here, with its source, before alarming on it.
  */
+import { PROJECTOR_METRICS, PROJECTOR_METRICS_NAMESPACE } from '../kinesis-cqrs-pipeline/projector/metrics';
+
 export interface PublishedNamespace {
   /** The page of the service's documentation that lists these metrics and dimensions. */
   readonly source: string;
@@ -107,6 +109,14 @@ export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespa
       'WriteThrottleEvents',
     ],
     dimensionSets: [['TableName'], ['Operation', 'TableName'], ['GlobalSecondaryIndexName', 'TableName']],
+  },
+  // Written by the library's Kinesis projector in the embedded metric format of its log line, on
+  // every batch, by the function's name (AWS_LAMBDA_FUNCTION_NAME): see projector/log.ts and
+  // docs/kinesis-cqrs-pipeline.md. CloudWatch Logs publishes them from the log line.
+  [PROJECTOR_METRICS_NAMESPACE]: {
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html',
+    metrics: Object.values(PROJECTOR_METRICS),
+    dimensionSets: [['FunctionName']],
   },
 };
 

@@ -9,6 +9,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PROJECTOR_METRICS, PROJECTOR_METRICS_NAMESPACE } from './projector/metrics';
 import { ProjectorFunction } from './projector-function';
 import { PIPELINE_DEFAULTS, ProjectionSettings, resolveProjectionSettings, streamRetention } from './validate-kinesis-cqrs-pipeline-props';
 import { ConstructAlarms } from '../core/alarms';
@@ -174,6 +175,17 @@ export interface ProjectionOptions {
   readonly projectorErrorsAlarm?: boolean;
 
   /**
+   * Whether to alarm when the default projector parks a conflicting event: a
+   * record with the same entity and version as a projected event but another
+   * content (two writers of one version). The record is in the failure queue
+   * with its reason; the alarm names the problem. Only the library's
+   * projector writes the metric, so it cannot be `true` with `projector`.
+   *
+   * @default - true with the library's projector
+   */
+  readonly conflictingEventsAlarm?: boolean;
+
+  /**
    * An action for every alarm of the projection, for example an SNS topic.
    *
    * @default - the alarms have no action
@@ -222,7 +234,8 @@ export class Projection extends Construct {
 
   /**
    * The queue receiving the positions of batches the event source gave up on
-   * and, from the default projector, the records that cannot be parsed.
+   * and, from the default projector, the records it can never project (with
+   * their data and the reason).
    */
   public readonly failureQueue: sqs.Queue;
 
@@ -246,6 +259,9 @@ export class Projection extends Construct {
 
   /** The alarm on projector errors, unless switched off. */
   public readonly projectorErrorsAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on conflicting events parked by the library's projector, unless switched off or a projector is brought. */
+  public readonly conflictingEventsAlarm?: cloudwatch.Alarm;
 
   /** Every alarm of this projection. */
   public readonly alarms: cloudwatch.IAlarm[];
@@ -322,7 +338,7 @@ export class Projection extends Construct {
       props.failureQueueAlarm,
       'FailureQueueAlarm',
       this.failureQueue,
-      `The projection ${this.node.path} skipped records or received records it cannot parse: see the failure queue, then replay from the stream.`,
+      `The projection ${this.node.path} parked records it can never project, or skipped a batch: see the failure queue, then replay from the stream.`,
     );
     this.projectorErrorsAlarm = alarms.threshold(
       props.projectorErrorsAlarm,
@@ -331,7 +347,51 @@ export class Projection extends Construct {
       0,
       `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
     );
+    if (!props.projector) {
+      this.conflictingEventsAlarm = alarms.threshold(
+        props.conflictingEventsAlarm,
+        'ConflictingEventsAlarm',
+        this.metricConflictingEvents(),
+        0,
+        `The projector of ${this.node.path} parked events that conflict with a projected event of the same entity and version ` +
+          '(two writers of one version): see the failure queue.',
+      );
+    }
     this.alarms = alarms.all;
+  }
+
+  /**
+   * Records the library's projector parked as conflicts (same entity and
+   * version as a projected event, another content), by function name; summed
+   * over 5 minutes. Written from the projector's log line (CloudWatch
+   * embedded metric format) on every batch; a brought projector does not
+   * write it.
+   */
+  public metricConflictingEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.projectorMetric(PROJECTOR_METRICS.conflictingEvents, props);
+  }
+
+  /**
+   * Records the library's projector parked in the failure queue, whatever the
+   * reason (unparseable, conflict, missing version, state too large), by
+   * function name; summed over 5 minutes. A brought projector does not write
+   * it.
+   */
+  public metricParkedRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.projectorMetric(PROJECTOR_METRICS.parkedRecords, props);
+  }
+
+  private projectorMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // The dimension is the function's name, as the projector reads it from AWS_LAMBDA_FUNCTION_NAME;
+    // `functionName` resolves to the same name (Ref of AWS::Lambda::Function).
+    return new cloudwatch.Metric({
+      namespace: PROJECTOR_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { FunctionName: this.projector.functionName },
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+      ...props,
+    });
   }
 
   /** Grants read-only access to the read model (get, query, scan) to a query handler. */
@@ -378,6 +438,9 @@ export class Projection extends Construct {
       timeout: props.projectorTimeout ?? PIPELINE_DEFAULTS.projectorTimeout,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      // Text, so that CloudWatch Logs extracts the metrics of the projector's log line (see
+      // projector/log.ts); in the JSON format the runtime nests the line and they would be lost.
+      loggingFormat: lambda.LoggingFormat.TEXT,
       environment: {
         TABLE_NAME: this.table.tableName,
         PARTITION_KEY: settings.partitionKey,

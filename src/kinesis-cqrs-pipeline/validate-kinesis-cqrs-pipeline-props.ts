@@ -171,6 +171,8 @@ function validateBroughtResources(v: PropsValidator, props: ProjectionProps): vo
       projectorTimeout: props.projectorTimeout,
       projectorLogRetention: props.projectorLogRetention,
     });
+    v.fail(props.conflictingEventsAlarm === true,
+      'conflictingEventsAlarm cannot be true together with projector: only the library\'s projector writes the ConflictingEvents metric');
   }
 }
 

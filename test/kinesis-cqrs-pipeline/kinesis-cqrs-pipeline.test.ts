@@ -211,7 +211,35 @@ describe('KinesisCqrsPipeline defaults: alarms', () => {
       Period: 300,
       Threshold: 0,
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  });
+
+  test('alarms on the conflicting events the projector writes as embedded metrics, by the name Lambda gives the function', () => {
+    const { template } = synth();
+    // The projector writes ConflictingEvents in its log line (CloudWatch embedded metric format,
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html)
+    // with FunctionName = AWS_LAMBDA_FUNCTION_NAME, the function's name
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime);
+    // Ref of AWS::Lambda::Function returns that name
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values),
+    // so the alarm's dimension is the one the metric is written with.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CdkMessagePatterns/Projector',
+      MetricName: 'ConflictingEvents',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    // Embedded metrics are extracted from console.log lines in the text log format only: in the JSON
+    // format the runtime nests the line in a `message` field
+    // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Projects the events'),
+      LoggingConfig: Match.objectLike({ LogFormat: 'Text' }),
+    });
   });
 });
 
@@ -229,13 +257,15 @@ describe('KinesisCqrsPipeline exposes', () => {
     expect(pipeline.projection.maxRecordAge.toHours()).toBe(84);
     expect(pipeline.projection.projectorLogGroup).toBeDefined();
     expect(pipeline.projection.streamConsumer).toBeUndefined();
-    expect(pipeline.alarms).toHaveLength(4);
+    expect(pipeline.alarms).toHaveLength(5);
     expect(pipeline.alarms[0]).toBe(pipeline.streamIteratorAgeAlarm);
     expect(pipeline.projection.alarms).toEqual([
       pipeline.projection.iteratorAgeAlarm,
       pipeline.projection.failureQueueAlarm,
       pipeline.projection.projectorErrorsAlarm,
+      pipeline.projection.conflictingEventsAlarm,
     ]);
+    expect(pipeline.projection.metricParkedRecords().metricName).toBe('ParkedRecords');
   });
 
   test('default template', () => {
@@ -303,7 +333,7 @@ describe('KinesisCqrsPipeline options: the stream', () => {
   test('streamIteratorAgeAlarm: false removes the stream alarm', () => {
     const { pipeline, template } = synth({ streamIteratorAgeAlarm: false });
     expect(pipeline.streamIteratorAgeAlarm).toBeUndefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 });
 
@@ -365,6 +395,9 @@ describe('KinesisCqrsPipeline options: the projection', () => {
   test('a custom projector gets the event source and read-write access to the table; no library function is created', () => {
     const { template, pipeline } = synth({}, (stack) => ({ projector: userFunction(stack, 'Custom', Duration.seconds(30)) }));
     template.resourceCountIs('AWS::Lambda::Function', 1);
+    // A brought projector writes no ConflictingEvents metric: no alarm that could never fire.
+    expect(pipeline.projection.conflictingEventsAlarm).toBeUndefined();
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'ConflictingEvents' }, 0);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     expect(pipeline.projection.projectorLogGroup).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -396,18 +429,24 @@ describe('KinesisCqrsPipeline options: the projection', () => {
   });
 
   test('each projection alarm can be switched off', () => {
-    const { pipeline, template } = synth({ iteratorAgeAlarm: false, failureQueueAlarm: false, projectorErrorsAlarm: false });
+    const { pipeline, template } = synth({
+      iteratorAgeAlarm: false,
+      failureQueueAlarm: false,
+      projectorErrorsAlarm: false,
+      conflictingEventsAlarm: false,
+    });
     expect(pipeline.projection.alarms).toEqual([]);
     expect(pipeline.projection.iteratorAgeAlarm).toBeUndefined();
     expect(pipeline.projection.failureQueueAlarm).toBeUndefined();
     expect(pipeline.projection.projectorErrorsAlarm).toBeUndefined();
+    expect(pipeline.projection.conflictingEventsAlarm).toBeUndefined();
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
 
   test('alarmAction is wired to every alarm', () => {
     const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }));
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Oncall/) }]);
     }
@@ -429,13 +468,13 @@ describe('KinesisCqrsPipeline.addProjection', () => {
       BatchSize: 1000,
       MaximumRecordAgeInSeconds: 302_400,
     });
-    expect(pipeline.alarms).toHaveLength(4);
+    expect(pipeline.alarms).toHaveLength(5);
   });
 
   test('inherits the pipeline alarm action unless given one', () => {
     const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }), (p) => {
       const projection = p.addProjection('OrdersV2');
-      expect(projection.alarms).toHaveLength(3);
+      expect(projection.alarms).toHaveLength(4);
     });
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toBeDefined();

@@ -13,6 +13,8 @@ describe('configFromEnv', () => {
   test('requires TABLE_NAME and defaults PARTITION_KEY to pk', () => {
     expect(configFromEnv({ TABLE_NAME: 'rm' })).toEqual({ tableName: 'rm', partitionKey: 'pk' });
     expect(configFromEnv({ TABLE_NAME: 'rm', PARTITION_KEY: 'id' })).toEqual({ tableName: 'rm', partitionKey: 'id' });
+    // Lambda sets AWS_LAMBDA_FUNCTION_NAME: the dimension of the metrics in the log line.
+    expect(configFromEnv({ TABLE_NAME: 'rm', AWS_LAMBDA_FUNCTION_NAME: 'projector' })).toEqual({ tableName: 'rm', partitionKey: 'pk', functionName: 'projector' });
     expect(() => configFromEnv({})).toThrow('TABLE_NAME environment variable is required');
     expect(() => configFromEnv({ TABLE_NAME: 'rm', PARTITION_KEY: 'state' })).toThrow(/PARTITION_KEY must not be one of/);
   });
@@ -21,6 +23,7 @@ describe('configFromEnv', () => {
 describe('sqsFailureSender', () => {
   const unprocessable = (i: number, data = 'AAAA'): UnprocessableRecord => ({
     reason: 'data is not valid JSON',
+    cause: 'unparseable',
     sequenceNumber: sequenceNumber(i),
     partitionKey: 'p',
     shardId: SHARD_ID,

@@ -1,7 +1,7 @@
 /**
  * The projector in patch mode: folding onto the stored state, version gaps and write conflicts.
  */
-import { batch, failures, patch, setup, snap, timeOf } from './projector-fixtures';
+import { batch, failures, patch, sequenceNumber, setup, snap, timeOf } from './projector-fixtures';
 import { mergePatch } from '../../src/kinesis-cqrs-pipeline/projector';
 
 // ---------------------------------------------------------------------------
@@ -52,21 +52,62 @@ describe('projector: patch mode', () => {
     expect(table.entity('a')).toMatchObject({ version: 2, state: { n: 1, m: 2 } });
   });
 
-  test('a missing version stops the fold and reports the entity until the version arrives', async () => {
-    const { table, project, logs } = setup();
+  test('a patch whose previous version is missing is parked at once, and the rest of the batch proceeds', async () => {
+    const { table, queue, project, logs } = setup();
     await project(batch([snap('a', 1, { n: 1 })]));
 
-    const first = await project(batch([patch('a', 2, { n: 2 }), snap('b', 1), patch('a', 4, { n: 4 })], 1));
-    const retry = await project(batch([patch('a', 2, { n: 2 }), snap('b', 1), patch('a', 4, { n: 4 }), patch('a', 3, { o: 3 })], 1));
+    // Version 3 of a is in neither the table nor the batch: waiting would only hold the shard (Lambda
+    // retries from a reported record until its retry limit, then discards the rest of the batch:
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
+    const response = await project(batch([patch('a', 2, { n: 2 }), snap('b', 1), patch('a', 4, { n: 4 }), patch('a', 5, { n: 5 })], 1));
 
-    expect(first).toEqual(failures(1));
-    expect(logs[1]).toMatchObject({ pending: 1, applied: 1 });
-    expect(retry).toEqual({ batchItemFailures: [] });
-    expect(table.entity('a')).toMatchObject({ version: 4, state: { n: 4, o: 3 } });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(table.entity('a')).toMatchObject({ version: 2, state: { n: 2 } });
+    expect(table.entity('b')).toMatchObject({ version: 1 });
+    expect(queue.received.map((r) => [r.sequenceNumber, r.cause])).toEqual([
+      [sequenceNumber(3), 'missing-version'],
+      [sequenceNumber(4), 'missing-version'],
+    ]);
+    expect(queue.received[0].reason).toBe('version 3 is missing (the read model or the batch holds version 2): a patch applies on the version before it');
+    expect(logs[1]).toMatchObject({ level: 'WARN', applied: 2, parked: { 'missing-version': 2 } });
   });
 
-  test('a concurrent write is detected and the fold is redone on the returned item', async () => {
-    const { table, project } = setup();
+  test('an entity with a parked version parks its later patches until a snapshot heals it', async () => {
+    const { table, queue, project } = setup();
+    await project(batch([snap('a', 1, { n: 1 }), patch('a', 3, { n: 3 })]));
+
+    await project(batch([patch('a', 2, { n: 2 })], 2));
+    await project(batch([patch('a', 4, { n: 4 })], 3));
+    await project(batch([snap('a', 5, { n: 5 }), patch('a', 6, { m: 6 })], 4));
+
+    expect(queue.received.map((r) => r.sequenceNumber)).toEqual([sequenceNumber(1), sequenceNumber(3)]);
+    expect(table.entity('a')).toMatchObject({ version: 6, state: { n: 5, m: 6 } });
+  });
+
+  test('a version arriving after its successor within the batch is folded in order', async () => {
+    const { table, queue, project } = setup();
+    await project(batch([snap('a', 1, { n: 1 })]));
+
+    const response = await project(batch([patch('a', 3, { o: 3 }), snap('b', 1), patch('a', 2, { n: 2 })], 1));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(queue.received).toEqual([]);
+    expect(table.entity('a')).toMatchObject({ version: 3, state: { n: 2, o: 3 } });
+  });
+
+  test('a patch whose base only the table holds is applied on it (read, not parked)', async () => {
+    const { table, queue, project } = setup();
+    await project(batch([snap('a', 1, { n: 1 }), patch('a', 2, { n: 2 })]));
+
+    // A redelivery of v1 with the next patch v3: the batch alone misses v2, the table has it.
+    await project(batch([snap('a', 1, { n: 1 }), patch('a', 3, { o: 3 })], 2));
+
+    expect(queue.received).toEqual([]);
+    expect(table.entity('a')).toMatchObject({ version: 3, state: { n: 2, o: 3 } });
+  });
+
+  test('a concurrent write is detected and the fold is redone on the returned item; its different version is a conflict', async () => {
+    const { table, queue, project } = setup();
     await project(batch([snap('a', 1, { n: 1 })]));
     table.beforePut = () => {
       table.beforePut = undefined;
@@ -78,6 +119,10 @@ describe('projector: patch mode', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(table.count(table.gets, 'a')).toBe(1);
     expect(table.entity('a')).toMatchObject({ version: 3, state: { other: 'yes', m: 3 } });
+    // Two writers produced a version 2: the one in the read model wins, ours is parked.
+    expect(queue.received.map((r) => [r.sequenceNumber, r.cause, r.reason])).toEqual([
+      [sequenceNumber(1), 'conflict', 'conflict: version 2 differs from the version 2 in the read model'],
+    ]);
   });
 
   test('endless conflicts fail the entity after the configured retries', async () => {

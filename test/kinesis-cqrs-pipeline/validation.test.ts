@@ -130,6 +130,13 @@ describe('KinesisCqrsPipeline validation: the projection', () => {
     expect(build(props, customProjector)).toThrow(`${prop} cannot be set together with projector`);
   });
 
+  test('conflictingEventsAlarm: true with a custom projector is rejected (an alarm on a metric only the library writes); false is accepted', () => {
+    expect(build({ conflictingEventsAlarm: true }, customProjector)).toThrow(
+      "conflictingEventsAlarm cannot be true together with projector: only the library's projector writes the ConflictingEvents metric",
+    );
+    expect(build({ conflictingEventsAlarm: false }, customProjector)).not.toThrow();
+  });
+
   test('addProjection validates its own options', () => {
     const { stack } = testStack();
     const pipeline = new KinesisCqrsPipeline(stack, 'Ledger');

@@ -1,33 +1,33 @@
 /**
- * The Kinesis batch handler: parses a batch, projects each entity (`entity-projection.ts`), hands
- * unprocessable records to the failure queue (`failure-queue.ts`), answers with the checkpoint and
- * writes one log line (`log.ts`).
+ * The Kinesis batch handler: parses a batch, projects each entity (`entity-projection.ts`), parks
+ * the records that can never be projected in the failure queue (`failure-queue.ts`), answers with
+ * the checkpoint and writes one log line with its metrics (`log.ts`).
  *
  * ## Failures and checkpointing
  *
  * The function returns a partial batch response (`ReportBatchItemFailures`). Lambda checkpoints at
  * the lowest reported sequence number and retries every record from there; reporting nothing means
- * the whole batch succeeded. Records of a batch come from one shard, in shard order, so the
- * projector reports a single item: the earliest record (in batch order) among
- * - the records of every entity that could not be fully projected (DynamoDB error such as a
- *   throttle, exhausted conflict retries, or a version gap), and
- * - the unprocessable records that could not be handed to the failure queue.
+ * the whole batch succeeded
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
+ * Records of a batch come from one shard, in shard order, so the projector reports a single item:
+ * the earliest record (in batch order) among
+ * - the records of every entity DynamoDB failed on transiently (throttling, a server error,
+ *   exhausted conflict retries), and
+ * - the parked records that the failure queue did not take.
  *
- * Records before that one are never reported. Records after it are redelivered, which the
- * conditional writes make harmless.
- *
- * Records that cannot be processed, whatever the number of retries (bad base64, UTF-8 or JSON,
- * invalid envelope, or a state that exceeds DynamoDB's 400 KB item size), do not block the shard:
- * they are sent to the failure queue with their sequence number, shard, partition key, raw data and
- * the reason. Those that lie after the checkpoint are left for the redelivery instead, so they are
- * not queued twice. If the failure queue cannot take them, they are reported so they are retried,
- * never lost. Without a failure queue, they are listed (without their data) in the batch log line
- * and skipped.
+ * Nothing else is ever reported. In particular a record that can never be projected (unparseable,
+ * a conflict, a missing version, a state too large, an item DynamoDB refuses) is parked, never
+ * retried, so it cannot hold its shard back until the event source's retry limit discards the
+ * rest of the batch. Records before the checkpoint are never reported; records after it are
+ * redelivered, which the conditional writes make harmless, and the parked ones among them are left
+ * for the redelivery, so that they are parked once. Parked records go to the failure queue with
+ * their sequence number, shard, partition key, raw data and the reason. Without a failure queue,
+ * they are listed (without their data) in the batch log line.
  *
  * @module
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { groupByEntity, parseAll, type EntityGroup, type FailedRecord } from './batch-records';
+import { groupByEntity, parseAll, type EntityGroup } from './batch-records';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_CONFLICT_RETRIES, type ProjectorConfig } from './config';
 import { projectEntity, type EntityOutcome } from './entity-projection';
 import { deliverToFailureQueue, type SendToFailureQueue } from './failure-queue';
@@ -51,6 +51,7 @@ interface ProjectorContext extends StoreContext {
   readonly concurrency: number;
   readonly sendToFailureQueue?: SendToFailureQueue;
   readonly log: (line: LogLine) => void;
+  readonly functionName?: string;
 }
 
 /**
@@ -65,6 +66,7 @@ export function createProjector(deps: ProjectorDependencies): KinesisProjector {
     concurrency: Math.max(1, deps.config.concurrency ?? DEFAULT_CONCURRENCY),
     sendToFailureQueue: deps.sendToFailureQueue,
     log: deps.log ?? logJsonLine,
+    functionName: deps.config.functionName,
   };
   return async (event) => projectBatch(ctx, event);
 }
@@ -76,29 +78,19 @@ async function projectBatch(ctx: ProjectorContext, event: KinesisStreamEvent): P
   const groups = groupByEntity(parsed);
   const outcomes = await mapWithConcurrency(groups, ctx.concurrency, (group) => projectEntity(ctx, group));
   const entityCheckpoint = earliestRetryIndex(groups, outcomes);
-  const unprocessable = [...unparseable, ...rejectedRecords(groups, outcomes)]
+  const parked = [...unparseable, ...outcomes.flatMap((outcome) => outcome.parked)]
     .filter((r) => r.index < entityCheckpoint)
     .sort((a, b) => a.index - b.index);
-  const delivery = await deliverToFailureQueue(ctx.sendToFailureQueue, unprocessable);
+  const delivery = await deliverToFailureQueue(ctx.sendToFailureQueue, parked);
   const checkpoint = Math.min(entityCheckpoint, ...delivery.failedIndexes);
   const response = toResponse(records, checkpoint);
-  ctx.log(summarize({ records, parsed, unparseable, groups, outcomes, delivery, response, startedAt }));
+  ctx.log(summarize({ records, parsed, groups, outcomes, parked, delivery, response, startedAt, functionName: ctx.functionName }));
   return response;
 }
 
 /** Index of the earliest record of the entities that must be retried; Infinity when none. */
 function earliestRetryIndex(groups: readonly EntityGroup[], outcomes: readonly EntityOutcome[]): number {
-  return groups.reduce((earliest, group, i) => {
-    const retry = outcomes[i].kind === 'failed' || outcomes[i].kind === 'pending';
-    return retry ? Math.min(earliest, group.records[0].index) : earliest;
-  }, Infinity);
-}
-
-function rejectedRecords(groups: readonly EntityGroup[], outcomes: readonly EntityOutcome[]): FailedRecord[] {
-  return groups.flatMap((group, i) => {
-    const outcome = outcomes[i];
-    return outcome.kind === 'rejected' ? group.records.map((r) => ({ index: r.index, record: r.record, reason: outcome.reason })) : [];
-  });
+  return groups.reduce((earliest, group, i) => (outcomes[i].write === 'failed' ? Math.min(earliest, group.records[0].index) : earliest), Infinity);
 }
 
 function toResponse(records: readonly KinesisStreamRecord[], checkpoint: number): KinesisStreamBatchResponse {

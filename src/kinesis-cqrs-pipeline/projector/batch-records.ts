@@ -6,6 +6,7 @@
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { parseRecordData, type ProjectionEvent } from './envelope';
+import type { ParkedRecord } from './fold';
 
 /** A record and its position in the batch. */
 export interface PositionedRecord {
@@ -32,15 +33,15 @@ export interface EntityGroup {
 }
 
 /** Parses every record of a batch. */
-export function parseAll(records: readonly KinesisStreamRecord[]): { parsed: ParsedRecord[]; unparseable: FailedRecord[] } {
+export function parseAll(records: readonly KinesisStreamRecord[]): { parsed: ParsedRecord[]; unparseable: ParkedRecord[] } {
   const parsed: ParsedRecord[] = [];
-  const unparseable: FailedRecord[] = [];
+  const unparseable: ParkedRecord[] = [];
   records.forEach((record, index) => {
     const result = parseRecordData(record.kinesis.data ?? '');
     if (result.ok) {
       parsed.push({ index, record, event: result.event });
     } else {
-      unparseable.push({ index, record, reason: result.reason });
+      unparseable.push({ index, record, reason: result.reason, cause: 'unparseable' });
     }
   });
   return { parsed, unparseable };
@@ -48,16 +49,22 @@ export function parseAll(records: readonly KinesisStreamRecord[]): { parsed: Par
 
 /** Groups parsed records by entity, in the order each entity first appears. */
 export function groupByEntity(parsed: readonly ParsedRecord[]): EntityGroup[] {
-  const groups = new Map<string, ParsedRecord[]>();
-  for (const record of parsed) {
-    const group = groups.get(record.event.entityId);
+  return [...groupBy(parsed, (record) => record.event.entityId)].map(([entityId, entityRecords]) => ({ entityId, records: entityRecords }));
+}
+
+/** Items by key, keys in the order they first appear, items in their order. */
+export function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
     if (group) {
-      group.push(record);
+      group.push(item);
     } else {
-      groups.set(record.event.entityId, [record]);
+      groups.set(key, [item]);
     }
   }
-  return [...groups].map(([entityId, entityRecords]) => ({ entityId, records: entityRecords }));
+  return groups;
 }
 
 /** Shard id, taken from the record's `eventID` (`<shardId>:<sequenceNumber>`); empty when absent. */

@@ -15,6 +15,11 @@ export interface ProjectorConfig {
   readonly maxConflictRetries?: number;
   /** Entities projected in parallel. @default 16 */
   readonly concurrency?: number;
+  /**
+   * The function's name, the dimension of the metrics the log line carries.
+   * @default - no metrics in the log line
+   */
+  readonly functionName?: string;
 }
 
 /** Default of {@link ProjectorConfig.maxConflictRetries}. */
@@ -23,8 +28,9 @@ export const DEFAULT_MAX_CONFLICT_RETRIES = 3;
 export const DEFAULT_CONCURRENCY = 16;
 
 /**
- * Reads the projector settings from environment variables: `TABLE_NAME` (required) and
- * `PARTITION_KEY` (default `pk`).
+ * Reads the projector settings from environment variables: `TABLE_NAME` (required),
+ * `PARTITION_KEY` (default `pk`) and `AWS_LAMBDA_FUNCTION_NAME` (set by Lambda:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  * @throws if `TABLE_NAME` is missing or `PARTITION_KEY` collides with another item attribute
  */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ProjectorConfig {
@@ -36,5 +42,5 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   if ((Object.values(READ_MODEL_ATTRIBUTES) as string[]).includes(partitionKey)) {
     throw new Error(`PARTITION_KEY must not be one of ${Object.values(READ_MODEL_ATTRIBUTES).join(', ')}`);
   }
-  return { tableName, partitionKey };
+  return { tableName, partitionKey, functionName: env.AWS_LAMBDA_FUNCTION_NAME?.trim() || undefined };
 }

@@ -5,106 +5,110 @@
  *
  * - Idempotent and out-of-order safe: every write is conditional on the stored version, so a
  *   redelivered or older event never overwrites a newer state.
- * - Snapshot events cost at most one `PutItem` per distinct entity per batch (no read): the
- *   batch is folded to the highest version and written with
- *   `attribute_not_exists(pk) OR version < :v`; a failed condition means the table is already as new
- *   or newer, which counts as success.
- * - Patch events need the current state. When the batch holds a snapshot of the entity followed by
- *   contiguous patches, the state is computed from the batch alone (one `PutItem`, no read).
- *   Otherwise the projector reads the item (one strongly consistent `GetItem`), applies in version
- *   order the events newer than the stored version, and writes with `version = :stored`
- *   (optimistic concurrency). On a conflict the write returns the current item
- *   (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so a retry costs one more `PutItem`, no
- *   extra read; after `maxConflictRetries` retries the entity counts as failed.
- *   Patch mode therefore costs one read and one write per distinct entity per batch, plus one
- *   write per conflict.
- * - A patch can only be applied on top of the version right before it. If a version is missing
- *   (for instance because a producer retry reordered records in the stream), the contiguous prefix
- *   is written and the entity is reported as failed, so that Lambda redelivers its records together
- *   with the ones that follow. A version that never arrives stalls the entity until a snapshot
- *   event (which needs no base) supersedes it.
- * - A state that exceeds DynamoDB's 400 KB item size is never written: the entity's records are
- *   rejected, and go to the failure queue.
+ * - Each record of the entity is projected, parked (with its reason, see `fold.ts`: a conflict, a
+ *   missing version, a state too large for an item, or an item DynamoDB refuses), or retried with
+ *   the whole entity when DynamoDB fails transiently (throttling, a server error, exhausted
+ *   conflict retries). Parking never depends on waiting, so an entity never holds its shard back.
+ * - Cost of the common path (no conflict, no gap, the state fits):
+ *   - when the batch holds a snapshot followed by contiguous patches (always in snapshot mode),
+ *     one `PutItem` and no read, conditional on `attribute_not_exists(pk) OR version < :v`, `:v`
+ *     being the version of the snapshot the state starts from (the read model may hold that very
+ *     version with another content: a conflict). A failed condition returns the stored item (`ReturnValuesOnConditionCheckFailure: ALL_OLD`,
+ *     which costs no extra request), against which the events are planned again: usually they are
+ *     all as old, and nothing more is written.
+ *   - otherwise (patch mode), one strongly consistent `GetItem` and one `PutItem` conditional on
+ *     the version read (optimistic concurrency). A conflict returns the current item, so a retry
+ *     costs one more `PutItem`; after `maxConflictRetries` retries the entity is retried by Lambda.
+ * - A `GetItem` is added only when records are to be parked and nothing is written, so that
+ *   records the read model already supersedes (a redelivery) are not parked.
  *
  * @module
  */
 import type { EntityGroup } from './batch-records';
-import type { ProjectionEvent } from './envelope';
-import { foldEvents, foldWithoutBase, orderedUniqueEvents, type MaterializedEntity } from './fold';
+import { copiesByVersion, planEntity, type EntityPlan, type KnownBase, type ParkedRecord } from './fold';
 import { describeError } from './log';
-import { itemSize, MAX_ITEM_BYTES } from './marshalling';
 import {
   fromItem,
   isConditionalCheckFailure,
+  isValidationError,
   putIfNewer,
   putIfUnchanged,
   readEntity,
   toItem,
+  type ReadModelItem,
   type StoreContext,
 } from './read-model-store';
 
 /**
- * What happened to one entity of a batch: `applied` (written), `stale` (the table was already as
- * new), `pending` (a version is missing), `failed` (to retry) or `rejected` (never projectable).
+ * What happened to one entity of a batch: its write (`applied`, `stale`: nothing newer to write,
+ * `failed`: to retry, with every record of the entity) and the records parked.
  */
-export type EntityOutcome =
-  | { readonly kind: 'applied' | 'stale' | 'pending' }
-  | { readonly kind: 'failed'; readonly error: string }
-  | { readonly kind: 'rejected'; readonly reason: string };
+export interface EntityOutcome {
+  readonly write: 'applied' | 'stale' | 'failed';
+  /** Why the write failed. */
+  readonly error?: string;
+  /** Records that can never be projected. Empty when the write failed: they are judged again on the retry. */
+  readonly parked: readonly ParkedRecord[];
+}
 
 /** Projects the records of one entity; never rejects (an error is a `failed` outcome). */
 export async function projectEntity(ctx: StoreContext, group: EntityGroup): Promise<EntityOutcome> {
+  const shape = { partitionKey: ctx.partitionKey, entityId: group.entityId };
+  const records = copiesByVersion(group.records);
   try {
-    const events = orderedUniqueEvents(group.records.map((r) => r.event));
-    const standalone = foldWithoutBase(events);
-    return standalone
-      ? await writeStandalone(ctx, group.entityId, standalone)
-      : await writeOnStoredBase(ctx, group.entityId, events);
+    let base: KnownBase = undefined;
+    let plan = planEntity(shape, records, base);
+    if (plan.needsBase) {
+      base = { entity: await readEntity(ctx, group.entityId) };
+      plan = planEntity(shape, records, base);
+    }
+    for (let retries = 0; ; retries++) {
+      const result = await write(ctx, group.entityId, plan, base);
+      if (!('conflict' in result)) {
+        return result;
+      }
+      if (retries === ctx.maxConflictRetries) {
+        return failed(`ConditionalCheckFailedException: still conflicting after ${ctx.maxConflictRetries} retries`);
+      }
+      base = { entity: fromItem(result.conflict.storedItem) };
+      plan = planEntity(shape, records, base);
+    }
   } catch (error) {
-    return { kind: 'failed', error: describeError(error) };
+    return failed(describeError(error));
   }
 }
 
-async function writeStandalone(ctx: StoreContext, entityId: string, entity: MaterializedEntity): Promise<EntityOutcome> {
-  const item = toItem(ctx, entityId, entity);
-  if (itemSize(item) > MAX_ITEM_BYTES) {
-    return oversized();
+/** A write that met another state than planned on: the stored item DynamoDB returned. */
+interface WriteConflict {
+  readonly conflict: { readonly storedItem: ReadModelItem | undefined };
+}
+
+async function write(ctx: StoreContext, entityId: string, plan: EntityPlan, base: KnownBase): Promise<EntityOutcome | WriteConflict> {
+  if (plan.entity === undefined) {
+    return { write: 'stale', parked: plan.parked };
   }
+  const item = toItem(ctx, entityId, plan.entity);
   try {
-    await putIfNewer(ctx, item);
-    return { kind: 'applied' };
+    if (base === undefined) {
+      await putIfNewer(ctx, item, plan.startsAt ?? plan.entity.version);
+    } else {
+      await putIfUnchanged(ctx, item, base.entity?.version);
+    }
+    return { write: 'applied', parked: plan.parked };
   } catch (error) {
     if (isConditionalCheckFailure(error)) {
-      return { kind: 'stale' };
+      return { conflict: { storedItem: error.Item } };
+    }
+    if (isValidationError(error)) {
+      // DynamoDB refuses the item itself (for example a size the estimate missed): no retry can
+      // change that, so the events it carried are parked and the stored state stays as it was.
+      const reason = `DynamoDB refused the item: ${describeError(error)}`;
+      return { write: 'stale', parked: [...plan.parked, ...plan.carried.map((r) => ({ index: r.index, record: r.record, reason, cause: 'refused' as const }))] };
     }
     throw error;
   }
 }
 
-async function writeOnStoredBase(ctx: StoreContext, entityId: string, events: readonly ProjectionEvent[]): Promise<EntityOutcome> {
-  let base = await readEntity(ctx, entityId);
-  for (let attempt = 0; attempt <= ctx.maxConflictRetries; attempt++) {
-    const fold = foldEvents(base, events);
-    if (fold.applied === 0 || fold.entity === undefined) {
-      return { kind: fold.complete ? 'stale' : 'pending' };
-    }
-    const item = toItem(ctx, entityId, fold.entity);
-    if (itemSize(item) > MAX_ITEM_BYTES) {
-      return oversized();
-    }
-    try {
-      await putIfUnchanged(ctx, item, base?.version);
-      return { kind: fold.complete ? 'applied' : 'pending' };
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) {
-        throw error;
-      }
-      base = fromItem(error.Item);
-    }
-  }
-  return { kind: 'failed', error: `ConditionalCheckFailedException: still conflicting after ${ctx.maxConflictRetries} retries` };
-}
-
-function oversized(): EntityOutcome {
-  return { kind: 'rejected', reason: `state exceeds the DynamoDB item size limit of ${MAX_ITEM_BYTES} bytes` };
+function failed(error: string): EntityOutcome {
+  return { write: 'failed', error, parked: [] };
 }

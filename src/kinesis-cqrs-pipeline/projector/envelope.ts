@@ -11,11 +11,14 @@
  * - `entityId`: non-empty string of at most 2048 UTF-8 bytes (a DynamoDB partition key value).
  *   Producers should also use it as the Kinesis partition key, so that an entity's events share
  *   a shard and keep their order.
- * - `version`: integer >= 1 that increases by one with each event of the entity.
+ * - `version`: integer >= 1 (at most 2^53 - 1) that increases by one with each event of the entity.
  * - `type`: non-empty string, the event type.
  * - `time`: ISO-8601 date-time with a time zone (`Z` or `+hh:mm`), stored as `updatedAt`.
- * - `data`: JSON object. Numbers must fit DynamoDB's number range (magnitude between 1e-130 and
- *   1e126) and objects/arrays may nest at most 31 levels (the `state` map is the 32nd).
+ * - `data`: JSON object. Numbers are kept exact (`numbers.ts`): DynamoDB stores the producer's
+ *   decimal text. They must fit a DynamoDB number: at most 38 significant digits, magnitude from
+ *   1E-130 to 9.9999999999999999999999999999999999999E+125
+ *   (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html, Number).
+ *   Objects/arrays may nest at most 31 levels (the `state` map is the 32nd).
  * - `mode` (optional): `"snapshot"` (default), `data` is the full state of the entity at `version`;
  *   or `"patch"`, `data` holds top-level attributes merged into the state of `version - 1`.
  *   Refinement: in a patch, a top-level attribute set to `null` removes that attribute
@@ -28,8 +31,10 @@
  * @module
  */
 
-/** A JSON value as found in an event's `data`. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+import { isExactNumber, jsonNumberError, numberText, parseJson, type JsonNumber } from './numbers';
+
+/** A JSON value as found in an event's `data`; numbers are exact (see `numbers.ts`). */
+export type JsonValue = string | JsonNumber | boolean | null | JsonValue[] | JsonObject;
 
 /** A JSON object. */
 export interface JsonObject {
@@ -56,15 +61,16 @@ export type ParseResult =
 
 const MAX_KEY_BYTES = 2048;
 const MAX_DATA_DEPTH = 31;
-const MIN_NUMBER_MAGNITUDE = 1e-130;
-const MAX_NUMBER_MAGNITUDE = 1e126;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Base64 (RFC 4648, section 4): characters of the alphabet, then at most two `=`, the whole a
+// multiple of 4 characters long. One character class and a length check, which the regular
+// expression engine runs about twice as fast as a pattern of 4-character groups.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes and validates the event envelope carried by a Kinesis record's base64 `data`. */
 export function parseRecordData(base64: string): ParseResult {
-  if (!BASE64.test(base64)) {
+  if (base64.length % 4 !== 0 || !BASE64.test(base64)) {
     return failure('data is not valid base64');
   }
   let text: string;
@@ -75,7 +81,7 @@ export function parseRecordData(base64: string): ParseResult {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text);
   } catch {
     return failure('data is not valid JSON');
   }
@@ -122,6 +128,9 @@ function entityIdError(value: unknown): string | undefined {
 }
 
 function versionError(value: unknown): string | undefined {
+  if (isExactNumber(value)) {
+    return `version must be an integer >= 1 and at most ${Number.MAX_SAFE_INTEGER}, got ${numberText(value)}`;
+  }
   return Number.isSafeInteger(value) && (value as number) >= 1 ? undefined : 'version must be an integer >= 1';
 }
 
@@ -141,10 +150,10 @@ function modeError(value: unknown): string | undefined {
   return value === undefined || value === 'snapshot' || value === 'patch' ? undefined : 'mode must be "snapshot" or "patch"';
 }
 
-/** Checks what DynamoDB would refuse in a JSON value: number range and nesting depth. */
+/** Checks what DynamoDB would refuse in a JSON value: numbers (digits and range) and nesting depth. */
 function storableError(value: JsonValue, depth: number): string | undefined {
-  if (typeof value === 'number') {
-    return numberError(value);
+  if (typeof value === 'number' || isExactNumber(value)) {
+    return jsonNumberError(value);
   }
   if (value === null || typeof value !== 'object') {
     return undefined;
@@ -161,14 +170,8 @@ function storableError(value: JsonValue, depth: number): string | undefined {
   return undefined;
 }
 
-function numberError(value: number): string | undefined {
-  const magnitude = Math.abs(value);
-  const storable = magnitude === 0 || (magnitude >= MIN_NUMBER_MAGNITUDE && magnitude < MAX_NUMBER_MAGNITUDE);
-  return storable ? undefined : `number ${value} is outside the range DynamoDB can store`;
-}
-
 function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isExactNumber(value);
 }
 
 function isNonEmptyString(value: unknown): value is string {

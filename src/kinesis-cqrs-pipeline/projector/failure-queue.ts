@@ -1,7 +1,8 @@
 /**
- * The failure-queue port: where records that can never be projected go (bad base64, UTF-8 or
- * JSON, invalid envelope, or a state that exceeds DynamoDB's 400 KB item size), so that they do not
- * block the shard. The SQS adapter is `sqs-failure-queue.ts`; tests pass a function.
+ * The failure-queue port: where records that can never be projected are parked (unparseable, a
+ * conflict, a missing version, a state above DynamoDB's 400 KB item size, an item DynamoDB
+ * refuses; see `fold.ts`), so that they do not block the shard. The SQS adapter is
+ * `sqs-failure-queue.ts`; tests pass a function.
  *
  * Each record goes with its sequence number, shard, partition key, raw data and the reason. If the
  * failure queue cannot take a record, the record is reported so that it is retried, never lost.
@@ -10,13 +11,16 @@
  *
  * @module
  */
-import { shardIdOf, type FailedRecord } from './batch-records';
+import { shardIdOf } from './batch-records';
+import type { ParkCause, ParkedRecord } from './fold';
 import { describeError } from './log';
 
 /** A record sent to the failure queue because it can never be projected. */
 export interface UnprocessableRecord {
   /** Why the record was not projected. */
   readonly reason: string;
+  /** The category of `reason`. */
+  readonly cause: ParkCause;
   readonly sequenceNumber: string;
   readonly partitionKey: string;
   /** Shard id, taken from the record's `eventID` (`<shardId>:<sequenceNumber>`). */
@@ -46,13 +50,13 @@ export interface FailureQueueDelivery {
   readonly failedIndexes: readonly number[];
   readonly error?: string;
   /** Records skipped because there is no failure queue. */
-  readonly skipped: readonly FailedRecord[];
+  readonly skipped: readonly ParkedRecord[];
 }
 
 /** Hands records to the failure queue, or skips them when there is none. Never rejects. */
 export async function deliverToFailureQueue(
   sendToFailureQueue: SendToFailureQueue | undefined,
-  records: readonly FailedRecord[],
+  records: readonly ParkedRecord[],
 ): Promise<FailureQueueDelivery> {
   if (records.length === 0) {
     return { sent: 0, failedIndexes: [], skipped: [] };
@@ -73,9 +77,10 @@ export async function deliverToFailureQueue(
 }
 
 /** Builds the failure-queue payload for a record. */
-function toUnprocessableRecord({ record, reason }: FailedRecord): UnprocessableRecord {
+function toUnprocessableRecord({ record, reason, cause }: ParkedRecord): UnprocessableRecord {
   return {
     reason,
+    cause,
     sequenceNumber: record.kinesis.sequenceNumber,
     partitionKey: record.kinesis.partitionKey,
     shardId: shardIdOf(record),

@@ -2,10 +2,15 @@
  * DynamoDB marshalling: JSON values to and from DynamoDB attribute values, and the size DynamoDB
  * counts for an item.
  *
+ * Numbers are exact both ways (`numbers.ts`): an exact number is written as the producer's text,
+ * and a stored number is read back as a JS number only when the double keeps its value, so that
+ * patch mode's read-modify-write never loses digits.
+ *
  * @module
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { JsonObject, JsonValue } from './envelope';
+import { decimalText, isExactNumber, jsonNumber, numberSize, toDecimal, type JsonNumber } from './numbers';
 
 /** DynamoDB's maximum item size, in bytes. */
 export const MAX_ITEM_BYTES = 400 * 1024;
@@ -24,6 +29,9 @@ export function toAttributeValue(value: JsonValue): AttributeValue {
   if (typeof value === 'boolean') {
     return { BOOL: value };
   }
+  if (isExactNumber(value)) {
+    return { N: value.value };
+  }
   if (Array.isArray(value)) {
     return { L: value.map(toAttributeValue) };
   }
@@ -35,34 +43,56 @@ export function toAttributeMap(value: JsonObject): Record<string, AttributeValue
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, toAttributeValue(child)]));
 }
 
-/** Converts a DynamoDB attribute value to JSON (binary as base64, sets as arrays). */
+/** Converts a DynamoDB attribute value to JSON (binary as base64, sets as arrays, numbers exact). */
 export function fromAttributeValue(value: AttributeValue): JsonValue {
   if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
+  if (value.N !== undefined) return storedNumber(value.N);
   if (value.BOOL !== undefined) return value.BOOL;
   if (value.NULL !== undefined) return null;
   if (value.L !== undefined) return value.L.map(fromAttributeValue);
   if (value.M !== undefined) return fromAttributeMap(value.M);
   if (value.SS !== undefined) return [...value.SS];
-  if (value.NS !== undefined) return value.NS.map(Number);
+  if (value.NS !== undefined) return value.NS.map(storedNumber);
   if (value.B !== undefined) return Buffer.from(value.B).toString('base64');
   if (value.BS !== undefined) return value.BS.map((b) => Buffer.from(b).toString('base64'));
   return null;
 }
+
+/**
+ * A number DynamoDB returned. Its text is expected in JSON number syntax; another decimal form
+ * (`.5`, `+5`) is rewritten in scientific notation, same value.
+ */
+function storedNumber(text: string): JsonNumber {
+  if (JSON_NUMBER.test(text)) {
+    return jsonNumber(text);
+  }
+  const decimal = toDecimal(text);
+  if (decimal === undefined) {
+    throw new Error(`stored number "${text}" is not a decimal number`);
+  }
+  return jsonNumber(decimalText(decimal));
+}
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** Converts a DynamoDB attribute map to a JSON object. */
 export function fromAttributeMap(value: Record<string, AttributeValue>): JsonObject {
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, fromAttributeValue(child)]));
 }
 
-/** Approximate DynamoDB size of an item, in bytes (rounded up for numbers). */
+/**
+ * Approximate DynamoDB size of an item, in bytes, following the documented formula (Developer
+ * Guide, "DynamoDB item sizes and formats":
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
+ * attribute names and strings by UTF-8 length, numbers by one byte per two significant digits plus
+ * one, lists and maps 3 bytes plus 1 byte per element, null and Boolean 1 byte.
+ */
 export function itemSize(item: Record<string, AttributeValue>): number {
   return Object.entries(item).reduce((sum, [name, value]) => sum + utf8Length(name) + attributeSize(value), 0);
 }
 
 function attributeSize(value: AttributeValue): number {
   if (value.S !== undefined) return utf8Length(value.S);
-  if (value.N !== undefined) return Math.ceil(value.N.length / 2) + 1;
+  if (value.N !== undefined) return numberSize(value.N);
   if (value.L !== undefined) return 3 + value.L.reduce((sum, child) => sum + 1 + attributeSize(child), 0);
   if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [k, child]) => sum + 1 + utf8Length(k) + attributeSize(child), 0);
   return 1;

@@ -7,7 +7,8 @@
  * `updatedAt` (S, last event time), `state` (M, the materialized state).
  *
  * Every write is conditional on the stored version (see `entity-projection.ts` for when each
- * condition is used); a failed condition rejects with `ConditionalCheckFailedException`.
+ * condition is used); a failed condition rejects with `ConditionalCheckFailedException`, which
+ * carries the stored item.
  *
  * @module
  */
@@ -88,14 +89,18 @@ export async function readEntity(ctx: StoreContext, entityId: string): Promise<M
   return fromItem(output.Item);
 }
 
-/** Writes the item if the stored one is older (or absent). */
-export async function putIfNewer(ctx: StoreContext, item: ReadModelItem): Promise<void> {
+/**
+ * Writes the item if the stored one is older than `version` (or absent). A failed condition
+ * carries the stored item, as `putIfUnchanged`'s does.
+ */
+export async function putIfNewer(ctx: StoreContext, item: ReadModelItem, version: number): Promise<void> {
   await ctx.dynamodb.send(new PutItemCommand({
     TableName: ctx.tableName,
     Item: item,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     ConditionExpression: 'attribute_not_exists(#pk) OR #version < :version',
     ExpressionAttributeNames: expressionNames(ctx),
-    ExpressionAttributeValues: { ':version': item[READ_MODEL_ATTRIBUTES.version] },
+    ExpressionAttributeValues: { ':version': { N: String(version) } },
   }));
 }
 
@@ -116,7 +121,21 @@ export async function putIfUnchanged(ctx: StoreContext, item: ReadModelItem, exp
   }));
 }
 
-/** Whether a write failed on its condition; the error then carries the stored item when asked for. */
+/**
+ * Whether a write failed on its condition; the error then carries the stored item
+ * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`, PutItem API reference:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html).
+ */
 export function isConditionalCheckFailure(error: unknown): error is Error & { Item?: ReadModelItem } {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Whether DynamoDB refused the request itself (`ValidationException`: for example an item above
+ * 400 KB, or a number it cannot hold). Unlike throttling or a server error, retrying the same
+ * request cannot succeed ("Error handling with DynamoDB", 400 errors that are not retryable:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+ */
+export function isValidationError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ValidationException';
 }
