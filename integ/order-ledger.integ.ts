@@ -3,9 +3,14 @@
  * duplicates and out-of-order versions leave the read model at the latest
  * version per entity; an unparseable record reaches the failure queue; the
  * rebuilt projection equals the live one; the query side reads it back.
+ * Then, one batch per record, the projector's conditional writes meet stale,
+ * duplicate and conflicting versions and a missing one in the table; and
+ * (when the emulator acts on partial batch responses) a record the failure
+ * queue refuses is retried, or its batch's position reaches the queue.
  */
-import { deployAndRun, describeExample } from './harness/suite';
+import { deployAndRun, describeExample, testUnlessGap } from './harness/suite';
 import { runOrderLedger } from './scenarios/order-ledger';
+import { runRefusedRecord, runVersionSequence, VersionSequenceResult } from './scenarios/order-ledger-batches';
 
 /** The read-model item without its bookkeeping: what a query sees. */
 function view(item: any): any {
@@ -48,4 +53,62 @@ describeExample('order-ledger', () => {
       expect(view(run.result.queried[id])).toEqual(view(live[id]));
     }
   });
+
+  describe('one batch per record: the conditional writes meet stale, duplicate, conflicting and missing versions in the table', () => {
+    const seq = {} as VersionSequenceResult;
+    beforeAll(async () => {
+      Object.assign(seq, await runVersionSequence(run.context, [run.result.unparseablePartitionKey]));
+    }, 6 * 60_000);
+    const step = (label: RegExp) => seq.steps.find((s) => label.test(s.label))!;
+    const paid = { version: 2, state: { status: 'paid', amount: 10 } };
+
+    test('each record was put once the one before it was projected (a batch of its own)', () => {
+      expect(seq.steps.map((s) => ({ step: s.label, synced: s.synced }))).toEqual(seq.steps.map((s) => ({ step: s.label, synced: true })));
+    });
+
+    test('a stale version and an identical duplicate leave the read model as it was, silently', () => {
+      for (const s of [step(/^v2 snapshot/), step(/stale/), step(/duplicate/)]) {
+        expect({ step: s.label, row: s.row, parked: s.parked }).toEqual({ step: s.label, row: paid, parked: [] });
+      }
+    });
+
+    test('the same version with other data is a conflict: parked with a reason starting "conflict:", the read model unchanged', () => {
+      const s = step(/conflict/);
+      expect(s.row).toEqual(paid);
+      expect(s.parked.map((r) => r.reason)).toEqual([expect.stringMatching(/^conflict:/)]);
+    });
+
+    test('a patch whose previous version is missing is parked (the reason names version 3); a later snapshot heals the entity', () => {
+      const gap = step(/missing/);
+      expect(gap.row).toEqual(paid);
+      expect(gap.parked.map((r) => r.reason)).toEqual([expect.stringMatching(/version 3 is missing/)]);
+      expect(step(/heals/).row).toEqual({ version: 5, state: { status: 'delivered', amount: 10 } });
+    });
+
+    test('conservation: every record put is in the read model or parked once, and nothing else is in the failure queue (every projection)', () => {
+      for (const [projection, end] of Object.entries(seq.projections)) {
+        const outcome = Object.fromEntries(seq.records.map((r) => {
+          const times = end.parked.filter((p) => p.sequenceNumber === r.sequenceNumber).length;
+          const inTable = (end.rows[r.entityId]?.version ?? 0) >= r.version;
+          return [r.label, times === 1 ? 'parked' : times > 1 ? `parked ${times} times` : inTable ? 'projected' : 'lost'];
+        }));
+        const putSequences = new Set(seq.records.map((r) => r.sequenceNumber));
+        expect({ projection, outcome, unknownParked: end.parked.filter((p) => !putSequences.has(p.sequenceNumber)), other: end.other }).toEqual({
+          projection, outcome: Object.fromEntries(seq.records.map((r) => [r.label, r.expected])), unknownParked: [], other: [],
+        });
+        expect({ projection, entity: end.rows[seq.entityId] }).toEqual({ projection, entity: { version: 5, state: { status: 'delivered', amount: 10 } } });
+      }
+    });
+  });
+
+  // Change the live failure queue's MaximumMessageSize (always restored): keep them last.
+  testUnlessGap('kinesis-esm-failure-handling', 'a record the failure queue refuses is reported, retried and reaches it once it takes it', async () => {
+    const outcome = await runRefusedRecord(run.context, 'taken', 120_000);
+    expect(outcome).toEqual(expect.objectContaining({ batchProcessed: true, refused: true, timesParked: 1 }));
+  }, 4 * 60_000);
+
+  testUnlessGap('kinesis-esm-failure-handling', 'a record still refused when the retries run out: its batch\'s position reaches the failure queue', async () => {
+    const outcome = await runRefusedRecord(run.context, 'retries run out', 5 * 60_000);
+    expect(outcome).toEqual(expect.objectContaining({ batchProcessed: true, refused: true, timesParked: 0, positionRecords: 1 }));
+  }, 7 * 60_000);
 });

@@ -10,6 +10,7 @@
 import { CFN_EVENTS_ARCHIVE } from './cfn-events-archive';
 import { CFN_SQS_REDRIVE_POLICY } from './cfn-sqs-redrive-policy';
 import { EVENTBRIDGE_TARGET_DLQ } from './eventbridge-target-dlq';
+import { KINESIS_ESM_FAILURE_HANDLING } from './kinesis-esm-failure-handling';
 import { LAMBDA_LOG_CAPTURE } from './lambda-log-capture';
 import { LAMBDA_NODEJS_SDK } from './lambda-nodejs-sdk';
 import { LAMBDA_NODEJS_VERSION } from './lambda-nodejs-version';
@@ -26,6 +27,7 @@ export const GAPS = [
   EVENTBRIDGE_TARGET_DLQ,
   SNS_SUBSCRIPTION_DLQ,
   SNS_NUMERIC_FILTER_ON_STRINGS,
+  KINESIS_ESM_FAILURE_HANDLING,
   LAMBDA_LOG_CAPTURE,
   RESOURCE_POLICIES,
 ] as const;

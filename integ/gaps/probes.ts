@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, StackStatus,
+  CreateStackCommand, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -41,6 +41,31 @@ export async function deployProbeStack(clients: AwsClients, name: string, templa
     reasons.push(...StackEvents.filter((e) => e.ResourceStatusReason).map((e) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`));
   }
   return { status: stack.StackStatus!, reasons };
+}
+
+/**
+ * Deletes stack `IntegProbe<name>` and waits (up to 60 s) until it is gone; a probe that must not
+ * leave a running resource behind (an event source mapping) calls it. Never throws: the emulator
+ * is reset after the probes anyway.
+ */
+export async function deleteProbeStack(clients: AwsClients, name: string): Promise<void> {
+  const stackName = `${PROBE_PREFIX}${name}`;
+  try {
+    await clients.cloudformation.send(new DeleteStackCommand({ StackName: stackName }));
+    await pollUntil(
+      async () => {
+        try {
+          return (await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackStatus;
+        } catch {
+          return StackStatus.DELETE_COMPLETE; // "does not exist"
+        }
+      },
+      (status) => !status || status === StackStatus.DELETE_COMPLETE || status === StackStatus.DELETE_FAILED,
+      { description: `deletion of probe stack ${stackName}`, timeoutMs: 60_000, intervalMs: 250, progressEveryMs: 0 },
+    );
+  } catch {
+    // left to the reset that follows the probes
+  }
 }
 
 export async function createQueue(clients: AwsClients, name: string): Promise<{ url: string; arn: string }> {
@@ -87,6 +112,17 @@ export interface RuntimeProbe {
   readonly packages: Record<string, boolean>;
 }
 
+/** The execution role of a probe's Lambda function, as a template resource. */
+export const LAMBDA_PROBE_ROLE = {
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+  },
+};
+
 let runtimeProbe: Promise<RuntimeProbe> | undefined;
 let runtimeProbeEndpoint: string | undefined;
 
@@ -99,15 +135,7 @@ export async function probeNodeRuntime(clients: AwsClients): Promise<RuntimeProb
       const functionName = `integ-probe-runtime-${suffix}`;
       const result = await deployProbeStack(clients, `Runtime${suffix}`, {
         Resources: {
-          Role: {
-            Type: 'AWS::IAM::Role',
-            Properties: {
-              AssumeRolePolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-              },
-            },
-          },
+          Role: LAMBDA_PROBE_ROLE,
           Fn: {
             Type: 'AWS::Lambda::Function',
             Properties: {

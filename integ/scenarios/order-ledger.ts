@@ -122,7 +122,7 @@ async function invoke(ctx: ScenarioContext, fn: DeployedResource, payload: unkno
   return text ? JSON.parse(text) : undefined;
 }
 
-async function scanEntities(ctx: ScenarioContext, table: DeployedResource, ids: string[]): Promise<Record<string, any>> {
+export async function scanEntities(ctx: ScenarioContext, table: DeployedResource, ids: string[]): Promise<Record<string, any>> {
   const items: Record<string, any> = {};
   let start: Record<string, any> | undefined;
   do {
@@ -137,10 +137,16 @@ async function scanEntities(ctx: ScenarioContext, table: DeployedResource, ids: 
   return items;
 }
 
-export async function runOrderLedger(ctx: ScenarioContext): Promise<OrderLedgerResult> {
-  const started = Date.now();
-  const stack = onlyStack(ctx.stacks);
-  const { clients, log } = ctx;
+/** The parts of the deployed order-ledger: its stream, projections (the live one first read by the query side), command and query functions. */
+export interface LedgerParts {
+  readonly stream: DeployedResource;
+  readonly projected: Projection[];
+  readonly live: Projection;
+  readonly command: DeployedResource;
+  readonly query: DeployedResource;
+}
+
+export function ledgerParts(stack: DeployedStack): LedgerParts {
   const streams = stack.ofType('AWS::Kinesis::Stream');
   if (streams.length !== 1) {
     throw new Error(`expected one stream, found ${streams.length}`);
@@ -155,6 +161,14 @@ export async function runOrderLedger(ctx: ScenarioContext): Promise<OrderLedgerR
     throw new Error('expected a command-side function (STREAM_NAME) and a query-side function (TABLE_NAME)');
   }
   const live = projected.find((p) => p.table.logicalId === tableOfFunction(stack, query)!.logicalId) ?? projected[0];
+  return { stream, projected, live, command, query };
+}
+
+export async function runOrderLedger(ctx: ScenarioContext): Promise<OrderLedgerResult> {
+  const started = Date.now();
+  const stack = onlyStack(ctx.stacks);
+  const { clients, log } = ctx;
+  const { stream, projected, live, command, query } = ledgerParts(stack);
 
   const rebuilt = projected.filter((p) => p !== live);
   const setEnabled = async (p: Projection, enabled: boolean) => {
