@@ -51,7 +51,7 @@ export {
 export { entityItemBytes, jsonBytes, stateEntryBytes } from './item-size';
 export type { LogLine } from './log';
 export { PROJECTOR_METRICS, PROJECTOR_METRICS_NAMESPACE } from './metrics';
-export { fromAttributeMap, fromAttributeValue, itemSize, MAX_ITEM_BYTES, toAttributeMap, toAttributeValue } from './marshalling';
+export { fromAttributeMap, fromAttributeValue, MAX_ITEM_BYTES, toAttributeMap, toAttributeValue } from './marshalling';
 export {
   decimalText,
   decimalTextsEqual,

@@ -8,8 +8,8 @@
  * an item's size is the sum of the UTF-8 lengths of its attribute names and the sizes of its
  * values; a string counts its UTF-8 bytes, a number about one byte per two significant digits plus
  * one, a Boolean or null one byte, a list or map 3 bytes plus, per element, one byte and (for a
- * map) the UTF-8 length of its key. `marshalling.ts`'s `itemSize` applies the same rules to
- * attribute values; a test holds the two equal.
+ * map) the UTF-8 length of its key. The tests hold this count equal to the DynamoDB fake's
+ * (`test/helpers/dynamodb-fake.ts`), which applies the same documented rules to the item written.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * DynamoDB marshalling: JSON values to and from DynamoDB attribute values, and the size DynamoDB
- * counts for an item.
+ * DynamoDB marshalling: JSON values to and from DynamoDB attribute values (the size DynamoDB counts
+ * for an item is computed on the JSON state, in `item-size.ts`).
  *
  * Numbers are exact both ways (`numbers.ts`): an exact number is written as the producer's text,
  * and a stored number is read back as a JS number only when the double keeps its value, so that
@@ -10,7 +10,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { JsonObject, JsonValue } from './envelope';
-import { decimalText, isExactNumber, jsonNumber, numberSize, toDecimal, type JsonNumber } from './numbers';
+import { decimalText, isExactNumber, jsonNumber, toDecimal, type JsonNumber } from './numbers';
 
 /** DynamoDB's maximum item size, in bytes. */
 export const MAX_ITEM_BYTES = 400 * 1024;
@@ -77,27 +77,4 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Converts a DynamoDB attribute map to a JSON object. */
 export function fromAttributeMap(value: Record<string, AttributeValue>): JsonObject {
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, fromAttributeValue(child)]));
-}
-
-/**
- * Approximate DynamoDB size of an item, in bytes, following the documented formula (Developer
- * Guide, "DynamoDB item sizes and formats":
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
- * attribute names and strings by UTF-8 length, numbers by one byte per two significant digits plus
- * one, lists and maps 3 bytes plus 1 byte per element, null and Boolean 1 byte.
- */
-export function itemSize(item: Record<string, AttributeValue>): number {
-  return Object.entries(item).reduce((sum, [name, value]) => sum + utf8Length(name) + attributeSize(value), 0);
-}
-
-function attributeSize(value: AttributeValue): number {
-  if (value.S !== undefined) return utf8Length(value.S);
-  if (value.N !== undefined) return numberSize(value.N);
-  if (value.L !== undefined) return 3 + value.L.reduce((sum, child) => sum + 1 + attributeSize(child), 0);
-  if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [k, child]) => sum + 1 + utf8Length(k) + attributeSize(child), 0);
-  return 1;
-}
-
-function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }
