@@ -25,6 +25,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // Node.js 20 reached its end of life on 2026-04-30; the package declares the
+  // versions it supports (npm warns, and does not refuse, on older ones).
+  minNodeVersion: '22.0.0',
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   cdkVersion: CDK_PEER_MINIMUM,
