@@ -22,7 +22,10 @@ export interface Acknowledgement {
  * otherwise SQS_MANAGED), and its compliance acknowledgements.
  */
 export interface FailureQueueOptions
-  extends Pick<sqs.QueueProps, 'queueName' | 'retentionPeriod' | 'encryption' | 'encryptionMasterKey' | 'dataKeyReuse' | 'removalPolicy' | 'redriveAllowPolicy'> {
+  extends Pick<
+    sqs.QueueProps,
+    'queueName' | 'retentionPeriod' | 'encryption' | 'encryptionMasterKey' | 'dataKeyReuse' | 'removalPolicy' | 'redriveAllowPolicy' | 'maxMessageSizeBytes'
+  > {
   /** Why the queue has no dead-letter queue of its own, and whatever else the compliance packs must be told about it. */
   readonly acknowledgements: readonly Acknowledgement[];
   /** Whether the queue is FIFO (only `true` is written to the template). */

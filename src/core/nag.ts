@@ -116,6 +116,33 @@ export const ACKNOWLEDGEMENTS = {
       'consumerOptions.reportBatchItemFailures was set to false explicitly; QueueWithDlq reports that choice as its own warning ' +
       '(cdk-message-patterns:partialBatchResponsesOff) on the construct the user configured, so it is reported once.',
   },
+  /** A QueueWithDlq consumer with event filters, which the construct reports as its own warning. */
+  consumerFiltersDeleteMessages: {
+    ids: ['MessagingChecks-SqsEventSourceFiltersDeleteMessages'],
+    reason:
+      'consumerOptions.filters was set explicitly; QueueWithDlq reports that messages matching no filter are deleted as its own warning ' +
+      '(cdk-message-patterns:consumerFiltersDeleteMessages) on the construct the user configured, so it is reported once.',
+  },
+  /** The policy of the role SNS assumes to write a FanoutTopic's delivery status logs. */
+  snsDeliveryStatusLogGroups: {
+    ids: ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/*]'],
+    reason:
+      'SNS creates the delivery status log groups itself, named sns/<region>/<account-id>/<topic-name>, and the log streams in them ' +
+      '(https://docs.aws.amazon.com/sns/latest/dg/topics-attrib-prereq.html): the wildcard covers those log groups and streams of this ' +
+      'account and region only, where AWS documents arn:aws:logs:*:*:*, and only SNS can assume the role.',
+  },
+  /**
+   * The projector's permission to write failed batches to a Kinesis
+   * projection's failure bucket. The finding is named after the bucket: the
+   * projection acknowledges `AwsSolutions-IAM5[Resource::<its ARN>/*]`.
+   */
+  failureBucketObjects: {
+    ids: ['AwsSolutions-IAM5'],
+    reason:
+      'Lambda writes each batch the event source mapping gives up on to the failure bucket as a new object whose name it chooses, with the ' +
+      'function\'s role (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html): the wildcard covers the objects of ' +
+      'the one bucket given as failureBucket, for s3:PutObject only (no read, no delete).',
+  },
 } as const;
 
 /** Acknowledges the rules of one entry of {@link ACKNOWLEDGEMENTS} on `scope`. */

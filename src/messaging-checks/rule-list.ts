@@ -13,6 +13,7 @@ import { queuePolicyRefusesSender } from './rules/queue-policy-refuses-sender';
 import { rawDeliveryUnsupported } from './rules/raw-delivery-unsupported';
 import { reservedConcurrencyThrottlesConsumer } from './rules/reserved-concurrency-throttles-consumer';
 import { ruleTargetWithoutDlq } from './rules/rule-target-without-dlq';
+import { sqsEventSourceFiltersDeleteMessages } from './rules/sqs-event-source-filters-delete-messages';
 import { sqsEventSourceRejectedBatching } from './rules/sqs-event-source-rejected-batching';
 import { sqsEventSourceWithoutPartialBatchResponse } from './rules/sqs-event-source-without-partial-batch-response';
 import { streamEventSourceRetriesForever } from './rules/stream-event-source-retries-forever';
@@ -36,6 +37,7 @@ export const MESSAGING_RULES: readonly MessagingRule[] = [
   maxReceiveCountBelowGuidance,
   sqsEventSourceWithoutPartialBatchResponse,
   sqsEventSourceRejectedBatching,
+  sqsEventSourceFiltersDeleteMessages,
   reservedConcurrencyThrottlesConsumer,
   // SNS subscriptions
   subscriptionWithoutDlq,

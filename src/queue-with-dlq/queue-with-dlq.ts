@@ -12,6 +12,8 @@ import { createFailureQueue } from '../core/failure-queue';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { bounded, DESCRIPTION_LIMITS, nameWithSuffix } from '../core/names';
 import { findEventSourceMapping, withoutFifoSuffix } from '../core/queue-facts';
+import { SqsEventFilterMatcher } from '../routing/lambda/sqs-event-filter-matcher';
+import { MatchExplanation } from '../routing/model/match-explanation';
 
 /**
  * Options of the Lambda event source that feeds a queue's consumer.
@@ -68,6 +70,48 @@ export interface QueueConsumerOptions {
    * @default - read from the function's configuration (3 seconds when it sets none)
    */
   readonly functionTimeout?: Duration;
+
+  /**
+   * Event filters: only messages whose record matches at least one of them
+   * reach the function, built with `lambda.FilterCriteria.filter(...)`. At most
+   * 10 (Lambda's quota is 5 unless raised), each pattern at most 4,096
+   * characters, in the EventBridge pattern syntax, on the record's `body`.
+   *
+   * Lambda DELETES from the queue every message that matches no filter: it
+   * goes neither to the function nor to the dead-letter queue. Test the filters
+   * offline with `matchesConsumerFilters` / `explainConsumerFilters`.
+   *
+   * @default - no filter: every message reaches the function
+   */
+  readonly filters?: Array<{ [key: string]: any }>;
+
+  /**
+   * A customer-managed KMS key that encrypts the filter criteria of the event
+   * source. Requires `filters`. Lambda (`lambda.amazonaws.com`) is allowed to
+   * decrypt with it.
+   *
+   * @default - the filter criteria are encrypted with a key AWS owns
+   */
+  readonly filterEncryption?: kms.IKey;
+
+  /**
+   * Metrics the event source mapping publishes. `lambda.MetricType.EVENT_COUNT`
+   * counts polled, filtered-out, invoked, failed and deleted messages: with
+   * `filters`, the filtered-out count is the only trace of the messages they
+   * delete.
+   *
+   * @default - no event source mapping metrics
+   */
+  readonly metricsConfig?: lambda.MetricsConfig;
+
+  /**
+   * Provisioned mode: the fewest and most event pollers of the event source
+   * (SQS: minimum 2 to 200, maximum 2 to 2,000). Cannot be combined with
+   * `maxConcurrency`, as Lambda refuses both together.
+   *
+   * @default - on-demand polling
+   */
+  readonly provisionedPollerConfig?: lambda.ProvisionedPollerConfig;
 }
 
 /**
@@ -97,6 +141,42 @@ export interface QueueWithDlqProps {
    * @default false
    */
   readonly contentBasedDeduplication?: boolean;
+
+  /**
+   * FIFO only: whether deduplication applies to the whole queue or within each
+   * message group. High throughput needs `MESSAGE_GROUP` together with
+   * `fifoThroughputLimit: PER_MESSAGE_GROUP_ID`.
+   *
+   * @default - SQS's default, `QUEUE`
+   */
+  readonly deduplicationScope?: sqs.DeduplicationScope;
+
+  /**
+   * FIFO only: whether the throughput quota applies to the whole queue or to
+   * each message group. High throughput needs `PER_MESSAGE_GROUP_ID` together
+   * with `deduplicationScope: MESSAGE_GROUP`.
+   *
+   * @default - SQS's default, `PER_QUEUE`
+   */
+  readonly fifoThroughputLimit?: sqs.FifoThroughputLimit;
+
+  /**
+   * The largest message the queue accepts, 1,024 to 1,048,576 bytes (1 MiB).
+   * The dead-letter queue this construct creates gets the same limit, so that
+   * every message the queue accepts can be moved there.
+   *
+   * @default - SQS's default, 1,048,576 bytes (1 MiB)
+   */
+  readonly maxMessageSizeBytes?: number;
+
+  /**
+   * How long every message sent to the queue stays invisible before its first
+   * delivery, 0 to 15 minutes. The default oldest-message alarm threshold grows
+   * by this delay.
+   *
+   * @default - no delay
+   */
+  readonly deliveryDelay?: Duration;
 
   /**
    * How long a received message stays invisible to other receivers, 0 to 12
@@ -277,10 +357,14 @@ export class QueueWithDlq extends Construct {
   /** Every alarm of this construct. */
   public readonly alarms: cloudwatch.IAlarm[];
 
+  /** The consumer's event filters as given, for offline matching. */
+  private readonly consumerFilters: Array<{ [key: string]: any }>;
+
   constructor(scope: Construct, id: string, props: QueueWithDlqProps = {}) {
     super(scope, id);
     const settings = resolveQueueSettings(this, props);
     this.maxReceiveCount = settings.maxReceiveCount;
+    this.consumerFilters = props.consumerOptions?.filters ?? [];
     this.encryptionKey = this.encryptionKeyFor(settings, props);
 
     const queueName = props.queueName ?? generatedQueueName(this, settings.fifo);
@@ -290,6 +374,10 @@ export class QueueWithDlq extends Construct {
       queueName,
       fifo: settings.fifo ? true : undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
+      deduplicationScope: props.deduplicationScope,
+      fifoThroughputLimit: props.fifoThroughputLimit,
+      maxMessageSizeBytes: props.maxMessageSizeBytes,
+      deliveryDelay: props.deliveryDelay,
       visibilityTimeout: settings.visibilityTimeout,
       retentionPeriod: settings.retentionPeriod,
       receiveMessageWaitTime: settings.receiveMessageWaitTime,
@@ -307,11 +395,18 @@ export class QueueWithDlq extends Construct {
         maxConcurrency: props.consumerOptions?.maxConcurrency,
         reportBatchItemFailures: props.consumerOptions?.reportBatchItemFailures ?? true,
         enabled: props.consumerOptions?.enabled,
+        filters: props.consumerOptions?.filters,
+        filterEncryption: props.consumerOptions?.filterEncryption,
+        metricsConfig: props.consumerOptions?.metricsConfig,
+        provisionedPollerConfig: props.consumerOptions?.provisionedPollerConfig,
       });
       props.consumer.addEventSource(this.eventSource);
       this.eventSourceMapping = findEventSourceMapping(props.consumer, this.eventSource.eventSourceMappingId);
       if (this.eventSourceMapping) {
         acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.sqsEventSourceMapping);
+        if ((props.consumerOptions?.filters ?? []).length > 0) {
+          acknowledge(this.eventSourceMapping, ACKNOWLEDGEMENTS.consumerFiltersDeleteMessages);
+        }
       }
       if (props.consumerOptions?.reportBatchItemFailures === false) {
         Annotations.of(this).addWarningV2(
@@ -338,6 +433,27 @@ export class QueueWithDlq extends Construct {
     if (settings.encryption === sqs.QueueEncryption.KMS_MANAGED) {
       this.node.addValidation({ validate: () => validateAwsManagedKeyUse(sendersUnableToUseAwsManagedKey(this.queue)) });
     }
+  }
+
+  /**
+   * Whether the consumer's event filters let a message with this body reach
+   * the function, evaluated offline (no synthesis, no AWS). Without filters
+   * every message does; a message that matches no filter is deleted by Lambda.
+   *
+   * @param messageBody the message body, as sent to the queue
+   */
+  public matchesConsumerFilters(messageBody: string): boolean {
+    return SqsEventFilterMatcher.matches(this.consumerFilters, messageBody);
+  }
+
+  /**
+   * Whether the consumer's event filters let a message with this body reach
+   * the function, and if not, which field or operator of each filter failed.
+   *
+   * @param messageBody the message body, as sent to the queue
+   */
+  public explainConsumerFilters(messageBody: string): MatchExplanation {
+    return SqsEventFilterMatcher.explain(this.consumerFilters, messageBody);
   }
 
   /**
@@ -388,6 +504,7 @@ export class QueueWithDlq extends Construct {
       queueName: props.deadLetterQueueName ?? deadLetterQueueNameFor(props.queueName, settings.fifo),
       fifo: settings.fifo,
       retentionPeriod: settings.deadLetterRetentionPeriod,
+      maxMessageSizeBytes: props.maxMessageSizeBytes,
       ...this.encryptionProps(settings),
       removalPolicy: props.removalPolicy,
       redriveAllowPolicy: {

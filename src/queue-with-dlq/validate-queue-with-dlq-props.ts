@@ -2,11 +2,13 @@ import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueWithDlqProps } from './queue-with-dlq';
+import type { QueueConsumerOptions, QueueWithDlqProps } from './queue-with-dlq';
 import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { fifoFromName, fifoKnown } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
+import { parseSqsEventFilters, SQS_FILTERS_DEFAULT_QUOTA, SQS_FILTERS_MAX } from '../routing/lambda/sqs-event-filters';
+import { PatternError } from '../routing/model/errors';
 
 /** Documented defaults of QueueWithDlq; docs/queue-with-dlq.md lists them with their reasons (checked by test/docs). */
 export const QUEUE_DEFAULTS = {
@@ -33,6 +35,12 @@ const LIMITS = {
   maxDataKeyReuse: Duration.hours(24),
   maxBatchingWindow: Duration.minutes(5),
   maxFunctionTimeout: Duration.minutes(15),
+  maxDeliveryDelay: Duration.minutes(15),
+  minMessageSize: 1_024,
+  maxMessageSize: 1_048_576,
+  minPollers: 2,
+  maxMinimumPollers: 200,
+  maxMaximumPollers: 2_000,
 };
 
 /** Services that deliver to queues but cannot use the AWS-managed `alias/aws/sqs` key. */
@@ -73,7 +81,12 @@ export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps)
   v.durationInRange('receiveMessageWaitTime', props.receiveMessageWaitTime, Duration.seconds(0), LIMITS.maxReceiveWait);
   v.durationInRange('visibilityTimeout', props.visibilityTimeout, Duration.seconds(0), LIMITS.maxVisibilityTimeout);
   v.durationInRange('dataKeyReuse', props.dataKeyReuse, LIMITS.minDataKeyReuse, LIMITS.maxDataKeyReuse);
+  v.integerInRange('maxMessageSizeBytes', props.maxMessageSizeBytes, LIMITS.minMessageSize, LIMITS.maxMessageSize);
+  v.durationInRange('deliveryDelay', props.deliveryDelay, Duration.seconds(0), LIMITS.maxDeliveryDelay);
+  validateFifoThroughput(scope, v, props, fifo);
   validateConsumerOptions(v, props, fifo);
+  validateConsumerFilters(scope, v, props.consumerOptions);
+  warnAboutKafkaOnlyMetrics(scope, props.consumerOptions);
 
   const functionTimeout = props.consumer ? consumerTimeout(props.consumer, props.consumerOptions?.functionTimeout) : undefined;
   v.fail(
@@ -89,7 +102,7 @@ export function resolveQueueSettings(scope: Construct, props: QueueWithDlqProps)
   }
 
   const oldestMessageAgeThreshold =
-    props.oldestMessageAgeThreshold ?? defaultOldestMessageAgeThreshold(maxReceiveCount, visibilityTimeout, retentionPeriod);
+    props.oldestMessageAgeThreshold ?? defaultOldestMessageAgeThreshold(maxReceiveCount, visibilityTimeout, retentionPeriod, props.deliveryDelay);
   validateOldestMessageAgeThreshold(v, props, retentionPeriod);
 
   v.throwIfInvalid();
@@ -177,11 +190,134 @@ function validateConsumerOptions(v: PropsValidator, props: QueueWithDlqProps, fi
     fifo && options.maxBatchingWindow !== undefined,
     `consumerOptions.maxBatchingWindow is not supported for FIFO queues, got ${options.maxBatchingWindow && describe(options.maxBatchingWindow)}`,
   );
+  v.fail(
+    options.provisionedPollerConfig !== undefined && options.maxConcurrency !== undefined,
+    `consumerOptions.provisionedPollerConfig cannot be set together with consumerOptions.maxConcurrency (${options.maxConcurrency}): ` +
+      'Lambda refuses both on one event source; provisioned pollers bound the concurrency themselves',
+  );
+  validatePollers(v, options.provisionedPollerConfig);
+  v.fail(
+    options.filterEncryption !== undefined && (options.filters === undefined || options.filters.length === 0),
+    'consumerOptions.filterEncryption requires consumerOptions.filters: there are no filter criteria to encrypt',
+  );
   const batchSize = options.batchSize;
   v.fail(
     !fifo && batchSize !== undefined && !Token.isUnresolved(batchSize) && batchSize > 10 && options.maxBatchingWindow === undefined,
     `consumerOptions.maxBatchingWindow is required when consumerOptions.batchSize is above 10, got batchSize ${batchSize}`,
   );
+}
+
+/**
+ * High throughput for FIFO queues needs both `deduplicationScope:
+ * MESSAGE_GROUP` and `fifoThroughputLimit: PER_MESSAGE_GROUP_ID`; SQS accepts
+ * any other combination and then applies normal throughput (SQS Developer
+ * Guide, "High throughput for FIFO queues"). Both apply to FIFO queues only.
+ */
+function validateFifoThroughput(scope: Construct, v: PropsValidator, props: QueueWithDlqProps, fifo: boolean): void {
+  const scopeSet = props.deduplicationScope;
+  const limit = props.fifoThroughputLimit;
+  v.fail(!fifo && scopeSet !== undefined, `deduplicationScope applies to FIFO queues only, got ${scopeSet} on a standard queue`);
+  v.fail(!fifo && limit !== undefined, `fifoThroughputLimit applies to FIFO queues only, got ${limit} on a standard queue`);
+  const highScope = scopeSet === sqs.DeduplicationScope.MESSAGE_GROUP;
+  const highLimit = limit === sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID;
+  if (fifo && highScope !== highLimit) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:fifoHighThroughputHalfSet',
+      `deduplicationScope is ${scopeSet ?? 'queue (the default)'} and fifoThroughputLimit is ${limit ?? 'perQueue (the default)'}: ` +
+        'SQS applies high throughput only with deduplicationScope MESSAGE_GROUP and fifoThroughputLimit PER_MESSAGE_GROUP_ID together; ' +
+        'this queue gets normal FIFO throughput.',
+    );
+  }
+}
+
+function validatePollers(v: PropsValidator, pollers: lambda.ProvisionedPollerConfig | undefined): void {
+  if (!pollers) {
+    return;
+  }
+  v.integerInRange('consumerOptions.provisionedPollerConfig.minimumPollers', pollers.minimumPollers, LIMITS.minPollers, LIMITS.maxMinimumPollers);
+  v.integerInRange('consumerOptions.provisionedPollerConfig.maximumPollers', pollers.maximumPollers, LIMITS.minPollers, LIMITS.maxMaximumPollers);
+  const { minimumPollers: min, maximumPollers: max } = pollers;
+  v.fail(
+    min !== undefined && max !== undefined && !Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max,
+    `consumerOptions.provisionedPollerConfig.minimumPollers (${min}) must not exceed maximumPollers (${max})`,
+  );
+}
+
+/**
+ * Event filters: each a valid pattern of at most 4,096 characters, at most 10
+ * of them (5 without a quota increase), on `body` only. Messages matching no
+ * filter are deleted by Lambda, which is worth a warning in a library whose
+ * promise is that no message is lost unseen.
+ */
+function validateConsumerFilters(scope: Construct, v: PropsValidator, options: QueueConsumerOptions | undefined): void {
+  const filters = options?.filters;
+  if (!filters || Token.isUnresolved(filters)) {
+    return;
+  }
+  v.fail(
+    filters.length > SQS_FILTERS_MAX,
+    `consumerOptions.filters holds at most ${SQS_FILTERS_MAX} filters (Lambda's quota, raised from ${SQS_FILTERS_DEFAULT_QUOTA} on request), got ${filters.length}`,
+  );
+  let parsed: ReturnType<typeof parseSqsEventFilters> = [];
+  try {
+    parsed = parseSqsEventFilters(filters, 'consumerOptions.filters');
+  } catch (e) {
+    if (!(e instanceof PatternError)) {
+      throw e;
+    }
+    v.fail(true, e.message);
+  }
+  if (filters.length === 0) {
+    return;
+  }
+  // The resource schema of AWS::Lambda::EventSourceMapping declares FilterCriteria.Filters with unique items
+  // (aws-cdk-lib's template validation reports a repeat as F3037).
+  const texts = filters.map((f) => (Token.isUnresolved(f) || Token.isUnresolved(f?.pattern) ? undefined : JSON.stringify(f)));
+  texts.forEach((text, i) => {
+    const first = texts.indexOf(text);
+    v.fail(text !== undefined && first < i, `consumerOptions.filters[${i}] repeats consumerOptions.filters[${first}]: CloudFormation requires distinct filters, got ${text}`);
+  });
+  if (filters.length > SQS_FILTERS_DEFAULT_QUOTA && filters.length <= SQS_FILTERS_MAX) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:consumerFiltersAboveDefaultQuota',
+      `consumerOptions.filters holds ${filters.length} filters: Lambda accepts more than ${SQS_FILTERS_DEFAULT_QUOTA} only once the account's quota ` +
+        `"Filters per event source mapping" is raised (up to ${SQS_FILTERS_MAX}); otherwise the deployment fails.`,
+    );
+  }
+  const otherKeys = [...new Set(parsed.flatMap((f) => f.otherKeys))];
+  if (otherKeys.length > 0) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:consumerFilterOutsideBody',
+      `consumerOptions.filters name ${otherKeys.map((k) => `"${k}"`).join(', ')} outside "body": Lambda filters the records of an SQS event source ` +
+        'on their body only.',
+    );
+  }
+  Annotations.of(scope).addWarningV2(
+    'cdk-message-patterns:consumerFiltersDeleteMessages',
+    'consumerOptions.filters is set: Lambda deletes from the queue every message that matches no filter, without invoking the function or ' +
+      'moving it to the dead-letter queue. Check the filters with matchesConsumerFilters / explainConsumerFilters, and count what they ' +
+      'remove with consumerOptions.metricsConfig (EventCount: FilteredOutEventCount).',
+  );
+}
+
+/**
+ * `ErrorCount` and `KafkaMetrics` are event source mapping metrics of Kafka
+ * sources (Lambda API reference, `EventSourceMappingMetricsConfig`): an SQS
+ * event source publishes `EventCount` only.
+ */
+function warnAboutKafkaOnlyMetrics(scope: Construct, options: QueueConsumerOptions | undefined): void {
+  const metrics = options?.metricsConfig?.metrics;
+  if (!metrics || Token.isUnresolved(metrics)) {
+    return;
+  }
+  const kafkaOnly = metrics.filter((m) => m !== lambda.MetricType.EVENT_COUNT);
+  if (kafkaOnly.length > 0) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:consumerMetricsKafkaOnly',
+      `consumerOptions.metricsConfig asks for ${kafkaOnly.join(', ')}: Lambda publishes those for Kafka event sources only; ` +
+        'an SQS event source publishes EventCount.',
+    );
+  }
 }
 
 /**
@@ -250,11 +386,16 @@ function checkMaxReceiveCountAgainstLambda(scope: Construct, maxReceiveCount: nu
   acknowledge(scope, ACKNOWLEDGEMENTS.maxReceiveCountBelowGuidance);
 }
 
-function defaultOldestMessageAgeThreshold(maxReceiveCount: number, visibility: Duration, retention: Duration): Duration {
-  if (Token.isUnresolved(maxReceiveCount) || !resolved(visibility, retention)) {
+/**
+ * The longest a message can legitimately wait: its delivery delay, then
+ * `maxReceiveCount` receives each hidden for the visibility timeout; at least
+ * 5 minutes, at most half the retention.
+ */
+function defaultOldestMessageAgeThreshold(maxReceiveCount: number, visibility: Duration, retention: Duration, deliveryDelay?: Duration): Duration {
+  if (Token.isUnresolved(maxReceiveCount) || !resolved(visibility, retention) || (deliveryDelay && !resolved(deliveryDelay))) {
     return Duration.hours(1);
   }
-  const retrying = maxReceiveCount * durationSeconds(visibility);
+  const retrying = (deliveryDelay ? durationSeconds(deliveryDelay) : 0) + maxReceiveCount * durationSeconds(visibility);
   const floor = QUEUE_DEFAULTS.minimumOldestMessageAgeThreshold.toSeconds();
   const ceiling = durationSeconds(retention) / 2;
   return Duration.seconds(Math.ceil(Math.min(Math.max(retrying, floor), ceiling)));

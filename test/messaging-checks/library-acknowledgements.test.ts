@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { check } from './helpers';
 import { QueueWithDlq } from '../../src';
 import { userFunction } from '../helpers/nag';
@@ -42,6 +43,21 @@ describe('QueueWithDlq and the guidance warnings of MessagingChecks', () => {
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data as object));
     expect(onMapping.join()).toContain('MessagingChecks-SqsEventSourceWithoutPartialBatchResponse');
+    expect(findings).toEqual([]);
+  });
+
+  test('event filters on the consumer: acknowledged on the event source mapping, no finding', () => {
+    let queue!: QueueWithDlq;
+    const findings = check((stack) => {
+      queue = new QueueWithDlq(stack, 'Orders', {
+        consumer: userFunction(stack, 'Fn', Duration.seconds(10)),
+        consumerOptions: { filters: [lambda.FilterCriteria.filter({ body: { type: lambda.FilterRule.isEqual('order') } })] },
+      });
+    });
+    const onMapping = queue.eventSourceMapping!.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data as object));
+    expect(onMapping.join()).toContain('MessagingChecks-SqsEventSourceFiltersDeleteMessages');
     expect(findings).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { QueueWithDlq, QueueWithDlqProps } from '../../src';
@@ -20,6 +21,24 @@ describe('QueueWithDlq passes AwsSolutions, Serverless, HIPAA Security, NIST 800
     ['FIFO', { fifo: true, contentBasedDeduplication: true }, false],
     ['FIFO with a consumer', { fifo: true }, true],
     ['with a customer-managed key', { encryption: sqs.QueueEncryption.KMS }, true],
+    [
+      'with the current AWS options (1 MiB messages, delivery delay, filters, metrics, provisioned pollers)',
+      {
+        maxMessageSizeBytes: 1_048_576,
+        deliveryDelay: Duration.minutes(1),
+        consumerOptions: {
+          filters: [lambda.FilterCriteria.filter({ body: { type: lambda.FilterRule.isEqual('order') } })],
+          metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+          provisionedPollerConfig: { minimumPollers: 2, maximumPollers: 20 },
+        },
+      },
+      true,
+    ],
+    [
+      'FIFO with high throughput',
+      { fifo: true, deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID },
+      true,
+    ],
   ])('%s: no error and no warning', (_name, props, withConsumer) => {
     expect(findings(props, withConsumer).findings).toEqual([]);
   });

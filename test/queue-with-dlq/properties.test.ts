@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
 import { QueueWithDlq, QueueWithDlqProps } from '../../src';
@@ -9,8 +10,17 @@ import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, mostly, 
 const PROP_NAMES = [
   'queueName', 'fifo', 'contentBasedDeduplication', 'visibilityTimeout', 'retentionPeriod', 'receiveMessageWaitTime',
   'maxReceiveCount', 'deadLetterQueue', 'deadLetterQueueName', 'deadLetterRetentionPeriod', 'encryption',
-  'encryptionMasterKey', 'dataKeyReuse', 'consumerOptions', 'oldestMessageAgeThreshold',
+  'encryptionMasterKey', 'dataKeyReuse', 'consumerOptions', 'oldestMessageAgeThreshold', 'maxMessageSizeBytes', 'deliveryDelay',
+  'deduplicationScope', 'fifoThroughputLimit',
 ];
+
+/** Event filters in the syntax Lambda takes, on the body: valid ones, and one that is not a pattern. */
+const validFilter = fc.constantFrom(
+  lambda.FilterCriteria.filter({ body: { type: lambda.FilterRule.isEqual('order') } }),
+  lambda.FilterCriteria.filter({ body: { amount: lambda.FilterRule.between(1, 10) } }),
+  lambda.FilterCriteria.filter({ body: lambda.FilterRule.beginsWith('ORDER') }),
+);
+const invalidFilter = fc.constantFrom({ pattern: '{"body":{"a":[{"numeric":[">>",1]}]}}' }, { pattern: 'not json' });
 
 const standardName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const fifoName = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}\.fifo$/);
@@ -45,6 +55,14 @@ const sample: fc.Arbitrary<Sample> = fc.boolean().chain((fifo) =>
           deadLetterQueueAlarm: fc.boolean(),
           oldestMessageAlarm: fc.boolean(),
           oldestMessageAgeThreshold: mostly(seconds(60, 86_400), seconds(0, 59)),
+          maxMessageSizeBytes: mostly(fc.integer({ min: 1_024, max: 1_048_576 }), fc.integer({ min: 1_048_577, max: 2_000_000 })),
+          deliveryDelay: mostly(seconds(0, 900), seconds(901, 2_000)),
+          deduplicationScope: fifo
+            ? fc.constantFrom(sqs.DeduplicationScope.QUEUE, sqs.DeduplicationScope.MESSAGE_GROUP)
+            : mostly(fc.constant(undefined), fc.constant(sqs.DeduplicationScope.MESSAGE_GROUP)),
+          fifoThroughputLimit: fifo
+            ? fc.constantFrom(sqs.FifoThroughputLimit.PER_QUEUE, sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID)
+            : mostly(fc.constant(undefined), fc.constant(sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID)),
           consumerOptions: fc.record(
             {
               batchSize: mostly(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 20_000 })),
@@ -52,6 +70,12 @@ const sample: fc.Arbitrary<Sample> = fc.boolean().chain((fifo) =>
               maxConcurrency: mostly(fc.integer({ min: 2, max: 1000 }), fc.integer({ min: 0, max: 1 })),
               reportBatchItemFailures: fc.boolean(),
               enabled: fc.boolean(),
+              filters: mostly(fc.array(validFilter, { minLength: 1, maxLength: 5 }), fc.array(invalidFilter, { minLength: 1, maxLength: 2 })),
+              metricsConfig: fc.constant({ metrics: [lambda.MetricType.EVENT_COUNT] }),
+              provisionedPollerConfig: mostly(
+                fc.record({ minimumPollers: fc.integer({ min: 2, max: 200 }), maximumPollers: fc.integer({ min: 200, max: 2_000 }) }),
+                fc.record({ minimumPollers: fc.integer({ min: 0, max: 1 }) }),
+              ),
             },
             { requiredKeys: [] },
           ),

@@ -240,3 +240,110 @@ describe('QueueWithDlq validation skips tokens', () => {
     expect(() => new QueueWithDlq(stack, 'Orders', { deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Mine', arn) })).not.toThrow();
   });
 });
+
+describe('QueueWithDlq validation of the current AWS options', () => {
+  const tokenNumber = (n: number) => Token.asNumber(Lazy.number({ produce: () => n }));
+  const withConsumer = (options: QueueWithDlqProps['consumerOptions']) => (stack: Stack) => ({ consumer: userFunction(stack, 'Fn'), consumerOptions: options });
+  const filter = (pattern: unknown) => ({ pattern: JSON.stringify(pattern) });
+
+  // MaximumMessageSize: 1,024 to 1,048,576 bytes (AWS::SQS::Queue,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html).
+  test.each([1023, 1_048_577, 2048.5])('maxMessageSizeBytes %p is rejected', (value) => {
+    expect(build({ maxMessageSizeBytes: value })).toThrow(`maxMessageSizeBytes must be an integer between 1024 and 1048576, got ${value}`);
+  });
+
+  // DelaySeconds: 0 to 900 seconds (same page).
+  test('deliveryDelay above 15 minutes is rejected', () => {
+    expect(build({ deliveryDelay: Duration.minutes(16) })).toThrow(/deliveryDelay must be between 0 seconds and 15 minutes, got 16 minutes/);
+  });
+
+  // DeduplicationScope and FifoThroughputLimit "apply only to FIFO queues" (same page).
+  test('deduplicationScope on a standard queue is rejected', () => {
+    expect(build({ deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP })).toThrow(
+      /deduplicationScope applies to FIFO queues only, got messageGroup on a standard queue/,
+    );
+  });
+
+  test('fifoThroughputLimit on a standard queue is rejected', () => {
+    expect(build({ fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID })).toThrow(
+      /fifoThroughputLimit applies to FIFO queues only, got perMessageGroupId on a standard queue/,
+    );
+  });
+
+  // "ProvisionedPollerConfig and MaximumConcurrency are mutually exclusive" for SQS event sources (aws-cdk-lib 2.276
+  // aws-lambda-event-sources/lib/sqs.ts, which follows Lambda's own rejection).
+  test('provisionedPollerConfig together with maxConcurrency is rejected', () => {
+    expect(build({}, withConsumer({ maxConcurrency: 5, provisionedPollerConfig: { minimumPollers: 2 } }))).toThrow(
+      /consumerOptions.provisionedPollerConfig cannot be set together with consumerOptions.maxConcurrency \(5\)/,
+    );
+  });
+
+  // SQS: MinimumPollers 2 to 200, MaximumPollers 2 to 2,000 (CloudFormation's ProvisionedPollerConfig; the Lambda API page
+  // has since raised the SQS maximum to 10,000, but CloudFormation's schema still stops at 2,000, and CloudFormation is
+  // what deploys this template:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-provisionedpollerconfig.html).
+  test.each([
+    [{ minimumPollers: 1 }, 'minimumPollers must be an integer between 2 and 200, got 1'],
+    [{ minimumPollers: 201 }, 'minimumPollers must be an integer between 2 and 200, got 201'],
+    [{ maximumPollers: 2001 }, 'maximumPollers must be an integer between 2 and 2000, got 2001'],
+    [{ minimumPollers: 10, maximumPollers: 5 }, 'minimumPollers \\(10\\) must not exceed maximumPollers \\(5\\)'],
+  ])('provisionedPollerConfig %o is rejected', (pollers, message) => {
+    expect(build({}, withConsumer({ provisionedPollerConfig: pollers }))).toThrow(new RegExp(message));
+  });
+
+  test('filterEncryption without filters is rejected', () => {
+    expect(build({}, (stack) => ({ ...withConsumer({})(stack), consumerOptions: { filterEncryption: new kms.Key(stack, 'K') } }))).toThrow(
+      /consumerOptions.filterEncryption requires consumerOptions.filters/,
+    );
+  });
+
+  // Up to 10 filters per event source, with the quota raised (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+  test('more than 10 filters are rejected', () => {
+    const filters = Array.from({ length: 11 }, (_, n) => filter({ body: { n: [n] } }));
+    expect(build({}, withConsumer({ filters }))).toThrow(/consumerOptions.filters holds at most 10 filters .*got 11/);
+  });
+
+  // Filter.Pattern: at most 4,096 characters (https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html).
+  test('a filter pattern longer than 4,096 characters is rejected', () => {
+    const filters = [filter({ body: { id: ['x'.repeat(4100)] } })];
+    expect(build({}, withConsumer({ filters }))).toThrow(/consumerOptions.filters\[0\].pattern: a filter pattern is at most 4096 characters, this one has 41\d\d/);
+  });
+
+  // Filter rules use the EventBridge pattern syntax ("Filter rule syntax", invocation-eventfiltering.html).
+  test('a filter that is not a valid pattern is rejected with its key path', () => {
+    expect(build({}, withConsumer({ filters: [filter({ body: { amount: [{ numeric: ['>>', 5] }] } })] }))).toThrow(
+      /Invalid consumerOptions.filters\[0\].pattern at consumerOptions.filters\[0\].pattern.body.amount/,
+    );
+  });
+
+  test('a filter whose pattern is not JSON is rejected', () => {
+    expect(build({}, withConsumer({ filters: [{ pattern: '{body' }] }))).toThrow(/consumerOptions.filters\[0\].pattern: a filter pattern must be JSON/);
+  });
+
+  test('token values in the new options pass', () => {
+    const { stack } = testStack();
+    expect(
+      () =>
+        new QueueWithDlq(stack, 'Orders', {
+          maxMessageSizeBytes: tokenNumber(1),
+          deliveryDelay: Duration.seconds(tokenNumber(10_000)),
+          consumer: userFunction(stack, 'Fn'),
+          consumerOptions: {
+            provisionedPollerConfig: { minimumPollers: tokenNumber(1), maximumPollers: tokenNumber(1) },
+            filters: [{ pattern: Lazy.string({ produce: () => 'not json' }) }],
+          },
+        }),
+    ).not.toThrow();
+  });
+});
+
+describe('QueueWithDlq validation of repeated filters', () => {
+  // AWS::Lambda::EventSourceMapping's schema declares FilterCriteria.Filters "uniqueItems"; aws-cdk-lib's CloudFormation
+  // template validation reports a repeat as F3037 (found by the property test of this construct).
+  test('a filter given twice is rejected', () => {
+    const filter = lambda.FilterCriteria.filter({ body: { type: lambda.FilterRule.isEqual('order') } });
+    expect(build({}, (stack) => ({ consumer: userFunction(stack, 'Fn'), consumerOptions: { filters: [filter, filter] } }))).toThrow(
+      /consumerOptions.filters\[1\] repeats consumerOptions.filters\[0\]: CloudFormation requires distinct filters/,
+    );
+  });
+});
