@@ -1,19 +1,22 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { resolveDeliveryStatusLogging } from './delivery-status-logging';
 import { TopicEncryption } from './topic-encryption';
 import {
   resolveFanoutTopicSettings,
   servicesUnableToUseTopicKey,
+  subscriptionsRefusedAboveDefaultSize,
   validateSubscriberId,
 } from './validate-fanout-topic-props';
 import { AWS_MANAGED_SNS_KEY, CLOUDWATCH_PRINCIPAL, cloudWatchPublishStatement } from '../core/alarm-topic';
 import { ConstructAlarms } from '../core/alarms';
 import { bounded, DESCRIPTION_LIMITS } from '../core/names';
-import { serviceKeyStatement } from '../core/service-keys';
+import { allowServiceToUseKey, SNS_SERVICE, serviceKeyStatement } from '../core/service-keys';
 import { subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
 import { PropsValidator } from '../core/validation';
 import { FilteredSubscription, SubscriptionFilterOptions } from '../filtered-subscription/filtered-subscription';
@@ -65,10 +68,53 @@ export interface FanoutTopicProps {
   readonly contentBasedDeduplication?: boolean;
 
   /**
+   * FIFO only: archive every message published to the topic for this many
+   * days (1 to 365), so that subscribers can replay them. SNS charges for the
+   * archive. A topic with an archive cannot be deleted, by CloudFormation
+   * either, until its archive policy is removed (which deletes the archived
+   * messages). Replaying from an encrypted archive needs SNS to decrypt with
+   * the topic's key, so archiving switches the default encryption to a
+   * customer-managed key whose policy lets SNS do so.
+   *
+   * @default - messages are not archived
+   */
+  readonly messageRetentionPeriodInDays?: number;
+
+  /**
+   * FIFO only: whether the throughput quota and deduplication apply to the
+   * whole topic or to each message group (high throughput).
+   *
+   * @default - SNS's default, `FifoThroughputScope.TOPIC`
+   */
+  readonly fifoThroughputScope?: sns.FifoThroughputScope;
+
+  /**
+   * The largest message the topic accepts, 1,024 to 1,048,576 bytes (1 MiB),
+   * body and attributes together. Above 262,144 bytes (256 KiB) SNS allows
+   * only SQS, Lambda and Firehose subscriptions, 100 at most: checked at
+   * synth on the subscriptions of the app.
+   *
+   * @default - SNS's default, 262,144 bytes (256 KiB)
+   */
+  readonly maxMessageSizeBytes?: number;
+
+  /**
+   * Delivery status logging to CloudWatch Logs, one entry per protocol (HTTP/S,
+   * SQS, Lambda, Firehose, platform application endpoints). An entry that
+   * names neither `successFeedbackRole` nor `failureFeedbackRole` gets both:
+   * the role this construct creates (`deliveryStatusLoggingRole`). An entry
+   * that names a role is used as given.
+   *
+   * @default - no delivery status logging
+   */
+  readonly loggingConfigs?: sns.LoggingConfig[];
+
+  /**
    * How the topic is encrypted at rest. Unencrypted topics are not offered.
    *
-   * @default - `KMS` when `encryptionKey` or `servicePublishers` is given,
-   * otherwise `AWS_MANAGED` (no monthly fee)
+   * @default - `KMS` when `encryptionKey`, `servicePublishers` or
+   * `messageRetentionPeriodInDays` is given, otherwise `AWS_MANAGED` (no
+   * monthly fee)
    */
   readonly encryption?: TopicEncryption;
 
@@ -159,6 +205,9 @@ export class FanoutTopic extends Construct {
   /** The alarm on messages in the subscription dead-letter queue, when this construct created the queue and the alarm is on. */
   public readonly subscriptionDeadLetterQueueAlarm?: cloudwatch.Alarm;
 
+  /** The role SNS assumes to write delivery status logs, when a `loggingConfigs` entry names no role of its own. */
+  public readonly deliveryStatusLoggingRole?: iam.IRole;
+
   private readonly alarmAction?: cloudwatch.IAlarmAction;
   private readonly subscriberQueues: { [id: string]: QueueWithDlq } = {};
   private readonly filteredSubscriptions: { [id: string]: FilteredSubscription } = {};
@@ -183,13 +232,31 @@ export class FanoutTopic extends Construct {
       }
     }
 
+    const logging = resolveDeliveryStatusLogging(this, props.loggingConfigs);
+    this.deliveryStatusLoggingRole = logging.role;
+
     this.topic = new sns.Topic(this, 'Resource', {
       topicName: props.topicName,
       fifo: settings.fifo ? true : undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
+      messageRetentionPeriodInDays: props.messageRetentionPeriodInDays,
+      fifoThroughputScope: props.fifoThroughputScope,
+      loggingConfigs: logging.configs,
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
+    if (props.maxMessageSizeBytes !== undefined) {
+      // CfnTopic has no typed MaximumMessageSize before aws-cdk-lib 2.27x: set the CloudFormation property directly.
+      (this.topic.node.defaultChild as sns.CfnTopic).addPropertyOverride('MaximumMessageSize', props.maxMessageSizeBytes);
+      this.node.addValidation({ validate: () => subscriptionsRefusedAboveDefaultSize(this.topic, props.maxMessageSizeBytes!) });
+    }
+    if (logging.role) {
+      // SNS logs from the first delivery on: the role has its permissions before the topic names it.
+      this.topic.node.addDependency(logging.role.policy);
+    }
+    if (props.messageRetentionPeriodInDays !== undefined) {
+      this.allowReplayFromArchive(settings.encryption);
+    }
     if (settings.encryption === TopicEncryption.AWS_MANAGED) {
       (this.topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = AWS_MANAGED_SNS_KEY;
     }
@@ -299,6 +366,39 @@ export class FanoutTopic extends Construct {
     return Object.entries(this.filteredSubscriptions)
       .filter(([, subscription]) => subscription.matches(message))
       .map(([id]) => id);
+  }
+
+  /**
+   * Lets SNS decrypt the archived messages it replays: "Because past messages
+   * are replayed, Amazon SNS needs to be provisioned Decrypt access to the KMS
+   * key that was used to encrypt the messages in the archive" (Amazon SNS
+   * Developer Guide, "Message archiving for FIFO topic owners", Grant access to
+   * an encrypted archive, https://docs.aws.amazon.com/sns/latest/dg/message-archiving-and-replay-topic-owner.html).
+   * The statement is scoped to this account, as every service statement of
+   * the library; the AWS-managed key's policy cannot take it.
+   */
+  private allowReplayFromArchive(encryption: TopicEncryption): void {
+    if (encryption === TopicEncryption.AWS_MANAGED || !this.encryptionKey) {
+      Annotations.of(this).addWarningV2(
+        'cdk-message-patterns:archiveWithAwsManagedKey',
+        `The topic archives its messages but is encrypted with the AWS-managed key ${AWS_MANAGED_SNS_KEY}, whose key policy cannot let SNS decrypt ` +
+          'archived messages: SNS documents that replaying from an encrypted archive needs that permission. Use encryption KMS (the default with ' +
+          'messageRetentionPeriodInDays) so that subscribers can replay.',
+      );
+      return;
+    }
+    allowServiceToUseKey(
+      this,
+      this.encryptionKey,
+      serviceKeyStatement(SNS_SERVICE, 'topic', ['kms:Decrypt', 'kms:GenerateDataKey'], undefined, 'AllowSnsToReplayArchivedMessages'),
+      {
+        id: 'archiveKeyNotChangeable',
+        message:
+          `The topic archives its messages, but its key ${this.encryptionKey.node.path} is not a key of this app, so its policy cannot be changed here: ` +
+          'its owner must let sns.amazonaws.com use it (kms:Decrypt and kms:GenerateDataKey), or SNS cannot replay archived messages to subscribers.',
+      },
+      true,
+    );
   }
 
   private checkSubscriberId(id: string): void {

@@ -11,7 +11,28 @@ import { validateSubscriptionDeadLetterQueue } from '../filtered-subscription/va
 
 
 /** Construct ids of a FanoutTopic's own children, which a subscriber id cannot take. */
-const RESERVED_IDS = ['Resource', 'Key', 'SubscriptionDeadLetterQueue', 'SubscriptionDeadLetterQueueAlarm'];
+const RESERVED_IDS = [
+  'Resource',
+  'Key',
+  'SubscriptionDeadLetterQueue',
+  'SubscriptionDeadLetterQueueAlarm',
+  'DeliveryStatusLoggingRole',
+  'DeliveryStatusLoggingPolicy',
+];
+
+/**
+ * The `MaximumMessageSize` topic attribute: 1,024 to 1,048,576 bytes, 262,144
+ * by default; above the default, only SQS, Lambda and Firehose endpoints and
+ * at most 100 subscriptions (Amazon SNS Developer Guide, "Publishing large
+ * messages with Amazon SNS").
+ */
+export const TOPIC_MESSAGE_SIZE = {
+  min: 1_024,
+  max: 1_048_576,
+  default: 262_144,
+  largeMessageProtocols: ['sqs', 'lambda', 'firehose'],
+  largeMessageSubscriptions: 100,
+} as const;
 
 /** The props of a FanoutTopic with every default applied. */
 export interface FanoutTopicSettings {
@@ -28,7 +49,9 @@ export function resolveFanoutTopicSettings(scope: Construct, props: FanoutTopicP
   const v = new PropsValidator(scope);
   const named = props.topicName !== undefined && !Token.isUnresolved(props.topicName) ? props.topicName : undefined;
   const fifo = fifoFromName(props.fifo, props.topicName);
-  const usesCustomerKey = props.encryptionKey !== undefined || (props.servicePublishers ?? []).length > 0;
+  // Replaying archived messages needs a key policy that lets SNS decrypt them: the AWS-managed key's cannot.
+  const usesCustomerKey =
+    props.encryptionKey !== undefined || (props.servicePublishers ?? []).length > 0 || props.messageRetentionPeriodInDays !== undefined;
   const encryption = props.encryption ?? (usesCustomerKey ? TopicEncryption.KMS : TopicEncryption.AWS_MANAGED);
 
   validateName(v, named, fifo);
@@ -36,6 +59,9 @@ export function resolveFanoutTopicSettings(scope: Construct, props: FanoutTopicP
     !fifo && props.contentBasedDeduplication === true,
     'contentBasedDeduplication applies to FIFO topics only: set fifo: true or leave contentBasedDeduplication unset',
   );
+  validateFifoOptions(v, props, fifo);
+  v.integerInRange('maxMessageSizeBytes', props.maxMessageSizeBytes, TOPIC_MESSAGE_SIZE.min, TOPIC_MESSAGE_SIZE.max);
+  validateLoggingConfigs(v, props.loggingConfigs);
   validateEncryption(v, props, encryption);
   validateSubscriptionDeadLetterQueue(v, props, fifo);
   validateSubscriberIds(v, props);
@@ -54,6 +80,62 @@ function validateName(v: PropsValidator, name: string | undefined, fifo: boolean
   );
   v.fail(fifo && !name.endsWith('.fifo'), `topicName of a FIFO topic must end in '.fifo', got '${name}'`);
   v.fail(!fifo && name.endsWith('.fifo'), `topicName '${name}' ends in '.fifo' but fifo is false: only FIFO topic names end in '.fifo'`);
+}
+
+/** A value for a message: tokens are shown as such, not as their placeholder number or string. */
+function shown(value: unknown): string {
+  return Token.isUnresolved(value) ? '<token>' : String(value);
+}
+
+/**
+ * Message archiving (1 to 365 days) and the throughput scope exist for FIFO
+ * topics only (CloudFormation reference, AWS::SNS::Topic, ArchivePolicy and
+ * FifoThroughputScope; Amazon SNS Developer Guide, "Message archiving for
+ * FIFO topic owners").
+ */
+function validateFifoOptions(v: PropsValidator, props: FanoutTopicProps, fifo: boolean): void {
+  v.integerInRange('messageRetentionPeriodInDays', props.messageRetentionPeriodInDays, 1, 365);
+  if (fifo) {
+    return;
+  }
+  v.fail(
+    props.messageRetentionPeriodInDays !== undefined,
+    `messageRetentionPeriodInDays applies to FIFO topics only (SNS archives the messages of FIFO topics only), got ${shown(props.messageRetentionPeriodInDays)} ` +
+      'on a standard topic: set fifo: true or leave messageRetentionPeriodInDays unset',
+  );
+  v.fail(
+    props.fifoThroughputScope !== undefined,
+    `fifoThroughputScope applies to FIFO topics only, got ${shown(props.fifoThroughputScope)} on a standard topic: set fifo: true or leave fifoThroughputScope unset`,
+  );
+}
+
+/**
+ * The sample rate is a percentage (0 to 100), and each protocol has one
+ * configuration: SNS keeps it as topic attributes named after the protocol
+ * (`SQSSuccessFeedbackRoleArn`, `SQSSuccessFeedbackSampleRate`...,
+ * https://docs.aws.amazon.com/sns/latest/dg/msg-status-sdk.html), so a second
+ * entry for a protocol sets the same attributes again and one of the two is
+ * lost. aws-cdk-lib 2.276's template validation reports two identical entries
+ * ("DeliveryStatusLogging: Array items are not unique", F3037) but not two
+ * different ones for the same protocol.
+ */
+function validateLoggingConfigs(v: PropsValidator, configs: sns.LoggingConfig[] | undefined): void {
+  const first = new Map<string, number>();
+  (configs ?? []).forEach((config, i) => {
+    v.integerInRange(`loggingConfigs[${i}].successFeedbackSampleRate`, config.successFeedbackSampleRate, 0, 100);
+    if (Token.isUnresolved(config.protocol)) {
+      return;
+    }
+    const earlier = first.get(config.protocol);
+    v.fail(
+      earlier !== undefined,
+      `loggingConfigs[${i}] logs protocol '${config.protocol}' again (loggingConfigs[${earlier}] already does): ` +
+        'SNS keeps one delivery status configuration per protocol, so one entry would replace the other',
+    );
+    if (earlier === undefined) {
+      first.set(config.protocol, i);
+    }
+  });
 }
 
 function validateEncryption(v: PropsValidator, props: FanoutTopicProps, encryption: TopicEncryption): void {
@@ -132,4 +214,35 @@ export function servicesUnableToUseTopicKey(topic: sns.Topic, encryption: TopicE
       ? `${blocked.join(', ')} may publish to the topic, but AWS services cannot use the AWS-managed key ${AWS_MANAGED_SNS_KEY} that encrypts it: their messages would be refused. Set servicePublishers: [${all}] to encrypt the topic with a customer-managed key whose policy lets them use it`
       : `${blocked.join(', ')} may publish to the topic, but the topic's key does not let ${blocked.length > 1 ? 'them' : 'it'} use it: their messages would be refused. Set servicePublishers: [${all}]`,
   ];
+}
+
+/**
+ * With `maxMessageSizeBytes` above 256 KiB, SNS refuses subscriptions other
+ * than SQS, Lambda and Firehose, and more than 100 of them ("InvalidParameter").
+ * The subscriptions of the app whose topic is this one, read at synth.
+ */
+export function subscriptionsRefusedAboveDefaultSize(topic: sns.ITopic, maxMessageSizeBytes: number): string[] {
+  if (Token.isUnresolved(maxMessageSizeBytes) || maxMessageSizeBytes <= TOPIC_MESSAGE_SIZE.default) {
+    return [];
+  }
+  const stack = Stack.of(topic);
+  const topicArn = JSON.stringify(stack.resolve(topic.topicArn));
+  const subscriptions = topic.node.root.node
+    .findAll()
+    .filter((c): c is sns.CfnSubscription => c instanceof sns.CfnSubscription)
+    .filter((s) => Stack.of(s) === stack && JSON.stringify(stack.resolve(s.topicArn)) === topicArn);
+  const allowed: readonly string[] = TOPIC_MESSAGE_SIZE.largeMessageProtocols;
+  const refused = subscriptions.filter((s) => !Token.isUnresolved(s.protocol) && !allowed.includes(s.protocol));
+  const errors = refused.map(
+    (s) =>
+      `maxMessageSizeBytes is ${maxMessageSizeBytes}, above 262,144: SNS then accepts only ${TOPIC_MESSAGE_SIZE.largeMessageProtocols.join(', ')} ` +
+      `subscriptions, got protocol ${s.protocol} at ${s.node.path}`,
+  );
+  if (subscriptions.length > TOPIC_MESSAGE_SIZE.largeMessageSubscriptions) {
+    errors.push(
+      `maxMessageSizeBytes is ${maxMessageSizeBytes}, above 262,144: SNS then allows at most ${TOPIC_MESSAGE_SIZE.largeMessageSubscriptions} ` +
+        `subscriptions per topic, got ${subscriptions.length}`,
+    );
+  }
+  return errors;
 }

@@ -1,4 +1,5 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -38,6 +39,91 @@ describe('FanoutTopic validation: topic', () => {
 
   test('contentBasedDeduplication on a standard topic is rejected', () => {
     expect(build({ contentBasedDeduplication: true })).toThrow(/contentBasedDeduplication applies to FIFO topics only/);
+  });
+});
+
+describe('FanoutTopic validation: FIFO options', () => {
+  // "Messages can be archived for a minimum of one day to a maximum of 365 days"; "Amazon SNS message
+  // archiving and replay is only available for application-to-application (A2A) FIFO topics"
+  // (https://docs.aws.amazon.com/sns/latest/dg/message-archiving-and-replay-topic-owner.html).
+  test.each([0, 366, 1.5])('messageRetentionPeriodInDays %p is rejected, naming the value', (days) => {
+    expect(build({ fifo: true, messageRetentionPeriodInDays: days })).toThrow(
+      `Test/Orders: messageRetentionPeriodInDays must be an integer between 1 and 365, got ${days}`,
+    );
+  });
+
+  test('messageRetentionPeriodInDays on a standard topic is rejected, naming the value', () => {
+    expect(build({ messageRetentionPeriodInDays: 30 })).toThrow(
+      /messageRetentionPeriodInDays applies to FIFO topics only \(SNS archives the messages of FIFO topics only\), got 30 on a standard topic/,
+    );
+  });
+
+  test('a messageRetentionPeriodInDays token on a FIFO topic is not judged', () => {
+    const { stack } = testStack();
+    new FanoutTopic(stack, 'Orders', { fifo: true, messageRetentionPeriodInDays: Lazy.number({ produce: () => 400 }) });
+    expect(Template.fromStack(stack).toJSON().Resources.Orders2A43276C.Properties.ArchivePolicy).toEqual({ MessageRetentionPeriod: 400 });
+  });
+
+  test('a messageRetentionPeriodInDays token on a standard topic is rejected all the same: no value makes it valid', () => {
+    expect(build({ messageRetentionPeriodInDays: Lazy.number({ produce: () => 30 }) })).toThrow(
+      /messageRetentionPeriodInDays applies to FIFO topics only .*got <token> on a standard topic/,
+    );
+  });
+
+  // FifoThroughputScope: "Specifies the throughput quota and deduplication behavior to apply for the FIFO topic"
+  // (CloudFormation reference, AWS::SNS::Topic); aws-cdk-lib: "You can only set this property when `fifo` is `true`".
+  test('fifoThroughputScope on a standard topic is rejected, naming the value', () => {
+    expect(build({ fifoThroughputScope: sns.FifoThroughputScope.MESSAGE_GROUP })).toThrow(
+      'Test/Orders: fifoThroughputScope applies to FIFO topics only, got MessageGroup on a standard topic: set fifo: true or leave fifoThroughputScope unset',
+    );
+  });
+
+  test('a fifoThroughputScope token on a FIFO topic is not judged', () => {
+    const scope = Lazy.string({ produce: () => 'MessageGroup' }) as sns.FifoThroughputScope;
+    expect(Token.isUnresolved(scope)).toBe(true);
+    expect(build({ fifo: true, fifoThroughputScope: scope })).not.toThrow();
+  });
+});
+
+describe('FanoutTopic validation: loggingConfigs', () => {
+  // "Enter the Success sample rate (the percentage of successful messages for which you want to receive
+  // CloudWatch Logs" (https://docs.aws.amazon.com/sns/latest/dg/sns-topic-attributes.html); aws-cdk-lib:
+  // "Valid values are integer between 0-100" (aws-sns/lib/topic.ts, LoggingConfig).
+  test.each([-1, 101, 12.5])('successFeedbackSampleRate %p is rejected, naming the entry and the value', (rate) => {
+    const loggingConfigs = [{ protocol: sns.LoggingProtocol.HTTP }, { protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: rate }];
+    expect(build({ loggingConfigs })).toThrow(
+      `Test/Orders: loggingConfigs[1].successFeedbackSampleRate must be an integer between 0 and 100, got ${rate}`,
+    );
+  });
+
+  test('a successFeedbackSampleRate token passes this check, but aws-cdk-lib itself refuses it when rendering the topic', () => {
+    // aws-cdk-lib's renderLoggingConfigs tests Number.isInteger(rate) and 0 <= rate <= 100 on the token's
+    // placeholder number, which is negative (aws-sns/lib/topic.ts): a token sample rate cannot synthesize.
+    const { stack } = testStack();
+    expect(() => new FanoutTopic(stack, 'Orders', {
+      loggingConfigs: [{ protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: Lazy.number({ produce: () => 5 }) }],
+    })).not.toThrow();
+    expect(() => Template.fromStack(stack)).toThrow(/Success feedback sample rate must be an integer between 0 and 100/);
+  });
+
+  test('a protocol given twice is rejected, naming both entries', () => {
+    // SNS keeps delivery status logging as topic attributes named after the protocol (SQSSuccessFeedbackRoleArn,
+    // SQSSuccessFeedbackSampleRate, SQSFailureFeedbackRoleArn...): https://docs.aws.amazon.com/sns/latest/dg/msg-status-sdk.html.
+    expect(build({
+      loggingConfigs: [
+        { protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: 10 },
+        { protocol: sns.LoggingProtocol.LAMBDA },
+        { protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: 100 },
+      ],
+    })).toThrow(
+      "Test/Orders: loggingConfigs[2] logs protocol 'sqs' again (loggingConfigs[0] already does): SNS keeps one delivery status configuration per protocol",
+    );
+  });
+
+  test('protocols that are tokens are not compared', () => {
+    const token = () => Lazy.string({ produce: () => 'sqs' }) as sns.LoggingProtocol;
+    const loggingConfigs = [{ protocol: token(), successFeedbackSampleRate: 1 }, { protocol: token(), successFeedbackSampleRate: 2 }];
+    expect(build({ loggingConfigs })).not.toThrow();
   });
 });
 
@@ -158,7 +244,7 @@ describe('FanoutTopic validation: subscribers', () => {
     expect(build({ subscribers: { billing: { maxReceiveCount: 0 } } })).toThrow(/Test\/Orders\/billing\/Queue: maxReceiveCount must be an integer between 1 and 1000, got 0/);
   });
 
-  test.each(['Resource', 'Key', 'SubscriptionDeadLetterQueue'])('subscriber id %p is reserved', (id) => {
+  test.each(['Resource', 'Key', 'SubscriptionDeadLetterQueue', 'DeliveryStatusLoggingRole', 'DeliveryStatusLoggingPolicy'])('subscriber id %p is reserved', (id) => {
     expect(build({ subscribers: { [id]: {} } })).toThrow(new RegExp(`subscriber id '${id}' is reserved for the construct's own resources`));
   });
 
@@ -208,5 +294,13 @@ describe('FanoutTopic validation: subscription dead-letter queue', () => {
     expect(build({ fifo: true, topicName: 'orders', encryption: TopicEncryption.AWS_MANAGED, servicePublishers: ['events.amazonaws.com'] })).toThrow(
       /Test\/Orders: 2 invalid props:\n- topicName of a FIFO topic must end in '.fifo'.*\n- servicePublishers/s,
     );
+  });
+
+  test('FIFO options and logging violations are reported together', () => {
+    expect(build({
+      messageRetentionPeriodInDays: 500,
+      fifoThroughputScope: sns.FifoThroughputScope.TOPIC,
+      loggingConfigs: [{ protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: 200 }],
+    })).toThrow(/Test\/Orders: 4 invalid props:\n- messageRetentionPeriodInDays must be an integer.*\n- messageRetentionPeriodInDays applies.*\n- fifoThroughputScope applies.*\n- loggingConfigs\[0\]/s);
   });
 });

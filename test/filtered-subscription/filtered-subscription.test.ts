@@ -283,3 +283,16 @@ describe('FilteredSubscription options', () => {
     expect(subscription(Template.fromStack(stack)).TopicArn).toBe('arn:aws:sns:us-east-1:111111111111:orders');
   });
 });
+
+describe('FilteredSubscription and message replay', () => {
+  test('on an archiving FIFO topic, the subscription carries no replay policy: replays are started outside the template', () => {
+    // A ReplayPolicy replays from its StartingPoint when it is set, and one with an EndingPoint pauses
+    // the subscription after the replay ("This action effectively pauses the subscription",
+    // https://docs.aws.amazon.com/sns/latest/dg/message-archiving-and-replay-subscriber.html): a replay is an
+    // operation, started with SetSubscriptionAttributes (docs/filtered-subscription.md), not a setting the
+    // template keeps (CloudFormation reference, AWS::SNS::Subscription ReplayPolicy).
+    const { template } = synth(() => ({}), { fifo: true, messageRetentionPeriodInDays: 7 });
+    expect(subscription(template).ReplayPolicy).toBeUndefined();
+    template.hasResourceProperties('AWS::SNS::Topic', { ArchivePolicy: { MessageRetentionPeriod: 7 } });
+  });
+});
