@@ -1,14 +1,16 @@
-import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allowEventsToUseBusKey, EVENT_BUS_DEAD_LETTER_QUEUE } from './event-bus-key';
+import { EventBusRouteProps } from './event-bus-route-props';
 import { RouteDelivery, RouteTarget } from './route-target';
+import { allowRuleToSendToDeadLetterQueue } from './rule-targets';
 import { resolveRouteSettings, RouteSettings, validateAddedTarget } from './validate-event-bus-route-props';
 import { ConstructAlarms } from '../core/alarms';
-import { createFailureQueue } from '../core/failure-queue';
+import { Acknowledgement, createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS } from '../core/nag';
 import { allowServiceToUseKey, EVENTS_SERVICE, serviceKeyStatement } from '../core/service-keys';
@@ -16,202 +18,6 @@ import { PropsValidator } from '../core/validation';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
 import { EventPatternMatcher } from '../routing/eventbridge/event-pattern-matcher';
 import { MatchExplanation } from '../routing/model/match-explanation';
-
-/**
- * Options of the archive of a route's event bus, kept for replay.
- */
-export interface RouteArchiveOptions {
-  /**
-   * How long the archive keeps events, in whole days.
-   *
-   * @default Duration.days(30)
-   */
-  readonly retention?: Duration;
-
-  /**
-   * Whether the archive keeps every event of the bus rather than only those
-   * matching the route's pattern.
-   *
-   * @default false
-   */
-  readonly archiveAllEvents?: boolean;
-
-  /**
-   * The archive's name, 1 to 48 characters.
-   *
-   * @default - generated
-   */
-  readonly archiveName?: string;
-
-  /**
-   * The archive's description.
-   *
-   * @default - none
-   */
-  readonly description?: string;
-}
-
-/**
- * Properties of an {@link EventBusRoute}.
- */
-export interface EventBusRouteProps {
-  /**
-   * The events the route delivers. Checked at synth against EventBridge's
-   * rules (fields, operators, size).
-   */
-  readonly eventPattern: events.EventPattern;
-
-  /**
-   * Where matching events go, 1 to 5 targets (EventBridge's limit per rule).
-   */
-  readonly targets: RouteTarget[];
-
-  /**
-   * An event bus you bring (for example the account's default bus, or the
-   * `eventBus` of another route, to put a second route on the same bus).
-   *
-   * @default - a custom event bus is created
-   */
-  readonly eventBus?: events.IEventBus;
-
-  /**
-   * The name of the event bus this route creates.
-   *
-   * @default - generated
-   */
-  readonly eventBusName?: string;
-
-  /**
-   * The rule's name.
-   *
-   * @default - generated
-   */
-  readonly ruleName?: string;
-
-  /**
-   * The rule's description.
-   *
-   * @default - none
-   */
-  readonly description?: string;
-
-  /**
-   * Whether the rule is enabled.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * How many times EventBridge retries a failed delivery to a target, 0 to
-   * 185. Targets may set their own.
-   *
-   * @default 185
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long EventBridge keeps retrying an event, 60 seconds to 24 hours.
-   * Targets may set their own.
-   *
-   * @default Duration.hours(24)
-   */
-  readonly maxEventAge?: Duration;
-
-  /**
-   * A dead-letter queue you bring instead of the one this route creates: a
-   * standard queue encrypted with SSE-SQS, or a customer-managed key that
-   * lets `events.amazonaws.com` use it.
-   *
-   * @default - a dead-letter queue is created when a target uses it
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-
-  /**
-   * The name of the dead-letter queue this route creates.
-   *
-   * @default - generated
-   */
-  readonly deadLetterQueueName?: string;
-
-  /**
-   * How long the created dead-letter queue keeps an event, 60 seconds to 14
-   * days.
-   *
-   * @default Duration.days(14)
-   */
-  readonly deadLetterRetentionPeriod?: Duration;
-
-  /**
-   * A customer-managed KMS key for the created dead-letter queue. Its key
-   * policy gets a statement that lets EventBridge (in this account) use it.
-   *
-   * @default - the dead-letter queue is encrypted with SSE-SQS
-   */
-  readonly deadLetterQueueKey?: kms.IKey;
-
-  /**
-   * What happens to the created event bus, dead-letter queue and archive when
-   * they leave the stack.
-   *
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Whether to alarm when a dead-letter queue of the route holds any event.
-   *
-   * @default true
-   */
-  readonly deadLetterQueueAlarm?: boolean;
-
-  /**
-   * Whether to alarm when the rule's `FailedInvocations` is above 0.
-   *
-   * @default true
-   */
-  readonly failedInvocationsAlarm?: boolean;
-
-  /**
-   * Whether to alarm when events are sent to a dead-letter queue
-   * (`InvocationsSentToDlq` above 0) and when sending them there fails
-   * (`InvocationsFailedToBeSentToDlq` above 0: those events are lost).
-   *
-   * @default true
-   */
-  readonly deadLetterInvocationsAlarms?: boolean;
-
-  /**
-   * An action for every alarm of this route (and of the queues it creates
-   * for `RouteTarget.newQueue` targets that set none).
-   *
-   * @default - the alarms have no action
-   */
-  readonly alarmAction?: cloudwatch.IAlarmAction;
-
-  /**
-   * Archive the bus's events for replay.
-   *
-   * @default - no archive
-   */
-  readonly archive?: RouteArchiveOptions;
-
-  /**
-   * Accounts allowed to put events on the bus (a statement of the bus
-   * policy).
-   *
-   * @default - no other account
-   */
-  readonly putEventsAccounts?: string[];
-
-  /**
-   * An AWS Organizations organization whose accounts may put events on the
-   * bus (a statement of the bus policy conditioned on `aws:PrincipalOrgID`).
-   *
-   * @default - no organization
-   */
-  readonly putEventsOrganizationId?: string;
-}
 
 /**
  * An EventBridge route: an event bus, one rule with an event pattern, and
@@ -275,6 +81,9 @@ export class EventBusRoute extends Construct {
   private readonly settings: RouteSettings;
   private readonly alarmSet: ConstructAlarms;
   private routeDeadLetterQueue?: sqs.IQueue;
+  private busDeadLetterQueue?: sqs.IQueue;
+  private busDeadLetterQueueAlarm?: cloudwatch.Alarm;
+  private deadLetterQueueKeyAllowed = false;
   private role?: ManagedPolicyRole;
   private targetCount = 0;
 
@@ -282,11 +91,14 @@ export class EventBusRoute extends Construct {
     super(scope, id);
     const settings = resolveRouteSettings(this, props);
     this.eventPattern = props.eventPattern;
+    this.props = props;
+    this.settings = settings;
+    this.alarmAction = props.alarmAction;
+    this.alarmSet = new ConstructAlarms(this, props.alarmAction);
+    this.alarms = this.alarmSet.all;
 
-    this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', { eventBusName: props.eventBusName });
-    if (!props.eventBus && props.removalPolicy) {
-      (this.eventBus as events.EventBus).applyRemovalPolicy(props.removalPolicy);
-    }
+    this.eventBus = props.eventBus ?? this.createEventBus(props);
+    const busKey = props.eventBus ? undefined : props.eventBusProps?.kmsKey;
     this.onDefaultBus = !Token.isUnresolved(this.eventBus.eventBusName) && this.eventBus.eventBusName === 'default';
 
     this.rule = new events.Rule(this, 'Resource', {
@@ -298,21 +110,22 @@ export class EventBusRoute extends Construct {
     });
     this.ruleName = bareRuleName(this.rule, props.ruleName, this.onDefaultBus);
 
-    this.props = props;
-    this.settings = settings;
-    this.alarmAction = props.alarmAction;
-    this.alarmSet = new ConstructAlarms(this, props.alarmAction);
-    this.alarms = this.alarmSet.all;
     props.targets.forEach((target) => this.bindTarget(target));
 
     if (props.archive) {
       this.archive = new events.Archive(this, 'Archive', {
-        sourceEventBus: this.eventBus,
+        // With the bus's key, aws-cdk-lib's Archive names the source bus in the key policy (the encryption context of its
+        // statement): the bus given by its formatted ARN keeps the key from referring to the bus, which refers to the key.
+        sourceEventBus: busKey ? events.EventBus.fromEventBusArn(this, 'ArchiveSourceBus', this.formattedBusArn(props)) : this.eventBus,
         eventPattern: props.archive.archiveAllEvents ? {} : props.eventPattern,
         retention: settings.archiveRetention,
         archiveName: props.archive.archiveName,
         description: props.archive.description,
+        kmsKey: busKey,
       });
+      if (busKey) {
+        this.archive.node.addDependency(this.eventBus);
+      }
       if (props.removalPolicy) {
         this.archive.applyRemovalPolicy(props.removalPolicy);
       }
@@ -351,7 +164,21 @@ export class EventBusRoute extends Construct {
     return this.routeDeadLetterQueue ?? this.props.deadLetterQueue;
   }
 
-  /** The role EventBridge assumes for event bus, state machine and your own targets, once a target asked for it (`useEventsRole`). */
+  /**
+   * The dead-letter queue of the bus the route created, where EventBridge
+   * sends the events it cannot encrypt or decrypt: created when the bus has a
+   * customer-managed key, or the one given in `eventBusProps.deadLetterQueue`.
+   */
+  public get eventBusDeadLetterQueue(): sqs.IQueue | undefined {
+    return this.busDeadLetterQueue;
+  }
+
+  /** The alarm on messages in `eventBusDeadLetterQueue`, unless switched off. */
+  public get eventBusDeadLetterQueueAlarm(): cloudwatch.Alarm | undefined {
+    return this.busDeadLetterQueueAlarm;
+  }
+
+  /** The role EventBridge assumes for event bus, state machine, Kinesis stream and your own targets, once a target asked for it (`useEventsRole`). */
   public get eventsRole(): iam.Role | undefined {
     return this.role;
   }
@@ -383,7 +210,8 @@ export class EventBusRoute extends Construct {
     const deadLetterQueue = options.deadLetterQueue ?? this.props.deadLetterQueue ?? this.createdDeadLetterQueue();
     if (!this.deadLetterQueues.includes(deadLetterQueue)) {
       this.deadLetterQueues.push(deadLetterQueue);
-      const alarm = this.alarmSet.queueNotEmpty(
+      // A queue that is the bus's dead-letter queue too is alarmed once.
+      const alarm = deadLetterQueue === this.busDeadLetterQueue ? this.busDeadLetterQueueAlarm : this.alarmSet.queueNotEmpty(
         this.props.deadLetterQueueAlarm,
         deadLetterQueue === this.deadLetterQueue ? 'DeadLetterQueueAlarm' : `DeadLetterQueueAlarm${Names.nodeUniqueId(deadLetterQueue.node)}`,
         deadLetterQueue,
@@ -402,7 +230,7 @@ export class EventBusRoute extends Construct {
 
   /**
    * The role EventBridge assumes to deliver to targets that need one (event
-   * buses, state machines, targets of your own), created on first use. Every
+   * buses, state machines, Kinesis streams, targets of your own), created on first use. Every
    * permission granted to it lands in its customer-managed policy (no inline
    * policy), and the rule waits for that policy: deliveries need it from the
    * first event on. Its trust policy is scoped to this account by
@@ -504,6 +332,11 @@ export class EventBusRoute extends Construct {
     this.rule.addTarget({
       bind: (rule, id) => {
         const config = ruleTarget.bind(rule, id);
+        // Some aws-events-targets targets (KinesisStream, CloudWatchLogGroup) name a dead-letter queue without letting the rule send to it.
+        const deadLetterQueue = this.deadLetterQueues.find((q) => q.queueArn === config.deadLetterConfig?.arn);
+        if (deadLetterQueue) {
+          allowRuleToSendToDeadLetterQueue(this.rule, deadLetterQueue);
+        }
         if (!config.deadLetterConfig) {
           // A target of the user's own that did not use deliveryFor: EventBridge drops what it cannot deliver.
           Annotations.of(this).addWarningV2(
@@ -517,19 +350,63 @@ export class EventBusRoute extends Construct {
     });
   }
 
-  private createdDeadLetterQueue(): sqs.IQueue {
-    if (this.routeDeadLetterQueue) {
-      return this.routeDeadLetterQueue;
+  /**
+   * The bus of `eventBusProps`. With a customer-managed key, its dead-letter
+   * queue (unless one is given): "We strongly recommend specifying a DLQ for
+   * event buses, to ensure events are preserved if encryption or decryption
+   * errors occur" (EventBridge User Guide, "Encrypting EventBridge event
+   * buses with AWS KMS keys",
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html;
+   * "Using dead-letter queues to capture encrypted event errors",
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-dlq.html);
+   * and the key policy of {@link allowEventsToUseBusKey}.
+   */
+  private createEventBus(props: EventBusRouteProps): events.EventBus {
+    const busProps = props.eventBusProps ?? {};
+    const key = busProps.kmsKey;
+    const deadLetterQueue = busProps.deadLetterQueue ?? (key ? this.createFailureQueue('EventBusDeadLetterQueue', EVENT_BUS_DEAD_LETTER_QUEUE) : undefined);
+    const bus = new events.EventBus(this, 'EventBus', { ...busProps, eventBusName: props.eventBusName ?? busProps.eventBusName, deadLetterQueue });
+    if (props.removalPolicy) {
+      bus.applyRemovalPolicy(props.removalPolicy);
     }
+    if (deadLetterQueue) {
+      this.busDeadLetterQueue = deadLetterQueue;
+      this.busDeadLetterQueueAlarm = this.useEventBusDeadLetterQueue(deadLetterQueue);
+    }
+    if (key) {
+      const level = busProps.logConfig?.level;
+      allowEventsToUseBusKey(this, key, {
+        busArn: this.formattedBusArn(props),
+        archive: props.archive !== undefined,
+        logging: level !== undefined && level !== events.Level.OFF,
+      });
+    }
+    return bus;
+  }
+
+  private createdDeadLetterQueue(): sqs.IQueue {
+    if (!this.routeDeadLetterQueue) {
+      this.routeDeadLetterQueue = this.createFailureQueue('DeadLetterQueue', ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue, this.props.deadLetterQueueName);
+    }
+    return this.routeDeadLetterQueue;
+  }
+
+  /**
+   * A dead-letter queue the route creates (its targets', or its bus's):
+   * `deadLetterRetentionPeriod`, `deadLetterQueueKey` (whose policy lets
+   * EventBridge use it), `removalPolicy`.
+   */
+  private createFailureQueue(id: string, deadLetterQueueOf: Acknowledgement, queueName?: string): sqs.IQueue {
     const key = this.props.deadLetterQueueKey;
-    this.routeDeadLetterQueue = createFailureQueue(this, 'DeadLetterQueue', {
-      queueName: this.props.deadLetterQueueName,
+    const queue = createFailureQueue(this, id, {
+      queueName,
       retentionPeriod: this.settings.deadLetterRetentionPeriod,
       encryptionMasterKey: key,
       removalPolicy: this.props.removalPolicy ?? RemovalPolicy.DESTROY,
-      acknowledgements: [ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq, ACKNOWLEDGEMENTS.eventBridgeTargetDeadLetterQueue],
+      acknowledgements: [ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq, deadLetterQueueOf],
     });
-    if (key) {
+    if (key && !this.deadLetterQueueKeyAllowed) {
+      this.deadLetterQueueKeyAllowed = true;
       // The key policy cannot name the rule (the rule refers to the queue,
       // which refers to the key): it is scoped to this account instead.
       const statement = serviceKeyStatement(EVENTS_SERVICE, 'queue', ['kms:Decrypt', 'kms:GenerateDataKey'], undefined, 'AllowEventBridgeToUseTheKeyOfDeadLetterQueues');
@@ -540,7 +417,52 @@ export class EventBusRoute extends Construct {
           '(kms:Decrypt and kms:GenerateDataKey), or EventBridge cannot send to the dead-letter queue.',
       });
     }
-    return this.routeDeadLetterQueue;
+    return queue;
+  }
+
+  /**
+   * Lets EventBridge send the bus's failed events to `queue`, and alarms on
+   * it. The queue policy is scoped by `aws:SourceAccount`: AWS documents the
+   * `aws:SourceArn` EventBridge presents for rule targets (the rule, "Cross-service
+   * confused deputy prevention", https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html),
+   * not for a bus's dead-letter queue, and "Use aws:SourceAccount if you want
+   * to allow any resource in that account" (same page). A queue of another
+   * app gets a warning.
+   */
+  private useEventBusDeadLetterQueue(queue: sqs.IQueue): cloudwatch.Alarm | undefined {
+    const statement = new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToSendTheFailedEventsOfTheBus',
+      principals: [new iam.ServicePrincipal(EVENTS_SERVICE)],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    });
+    if (!queue.addToResourcePolicy(statement).statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'cdk-message-patterns:importedEventBusDeadLetterQueue',
+        `eventBusProps.deadLetterQueue (${queue.node.path}) is not a queue of this app, so its policy cannot be changed here: its owner must let ` +
+          'events.amazonaws.com send to it (sqs:SendMessage, with the condition aws:SourceAccount = this account), or the events the bus cannot encrypt or decrypt are lost.',
+      );
+    }
+    return this.alarmSet.queueNotEmpty(
+      this.props.deadLetterQueueAlarm,
+      'EventBusDeadLetterQueueAlarm',
+      queue,
+      `Events the bus of ${this.node.path} could not process (an encryption or decryption error with its customer-managed key) are in its dead-letter queue.`,
+    );
+  }
+
+  /**
+   * The ARN of the bus the route created, formatted from its physical name
+   * (the name given, or the one aws-cdk-lib's EventBus generates: the bus's
+   * unique id) as aws-cdk-lib's own key statement formats it: a key policy
+   * that referred to the bus would be a dependency cycle (the bus refers to
+   * its key).
+   */
+  private formattedBusArn(props: EventBusRouteProps): string {
+    const busProps = props.eventBusProps ?? {};
+    const name = props.eventBusName ?? busProps.eventBusName ?? busProps.eventSourceName ?? Names.uniqueId(this.node.findChild('EventBus'));
+    return Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: name });
   }
 
   private allowPutEvents(props: EventBusRouteProps): void {

@@ -1,2 +1,3 @@
 export * from './event-bus-route';
+export * from './event-bus-route-props';
 export * from './route-target';

@@ -2,12 +2,13 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { EventBusRoute } from './event-bus-route';
-import { queueRuleTarget, topicRuleTarget, withRetryPolicy } from './rule-targets';
+import { kinesisStreamRuleTarget, queueRuleTarget, topicRuleTarget, withDelivery, withRetryPolicy } from './rule-targets';
 import { validateDeadLetterQueueType, validateDelivery } from './validate-event-bus-route-props';
 import { ensureAsyncFailurePath, validateAsyncInvokeOptions } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
@@ -112,6 +113,20 @@ export interface NewQueueTargetOptions extends QueueTargetOptions {
 }
 
 /**
+ * Options of a Kinesis data stream target.
+ */
+export interface KinesisStreamTargetOptions extends RouteTargetOptions {
+  /**
+   * The JSON path, in the event, of the partition key of each record, for
+   * example `$.detail.orderId` (the records of one key stay in order on one
+   * shard). The `message` of aws-events-targets' `KinesisStream` is `input`.
+   *
+   * @default - the event's id: records spread over the shards in no order
+   */
+  readonly partitionKeyPath?: string;
+}
+
+/**
  * The retry policy and dead-letter queue a target is delivered with: the
  * target's own options, or else the route's.
  */
@@ -155,13 +170,33 @@ export interface RouteTargetConfig {
 }
 
 /**
+ * Makes the rule target of a `RouteTarget.ruleTarget` target, given the
+ * route's delivery settings (jsii has no function types: implement this
+ * interface, or pass an object literal with the method in TypeScript).
+ */
+export interface IRouteRuleTargetFactory {
+  /**
+   * The rule target to add to the route's rule, for example an
+   * aws-events-targets target given `delivery`'s retry policy and dead-letter
+   * queue (`new targets.CloudWatchLogGroup(logGroup, delivery)`), and
+   * `route.useEventsRole()` where it takes a role. Called once, when the
+   * route binds the target.
+   *
+   * @param delivery the retry policy and dead-letter queue of the target (its own options, else the route's)
+   * @param route the route the target is bound to
+   */
+  ruleTarget(delivery: RouteDelivery, route: EventBusRoute): events.IRuleTarget;
+}
+
+/**
  * A destination of an EventBusRoute. Every target gets a retry policy and a
  * dead-letter queue (the route's, or its own).
  *
  * Use the static factories for the library's targets; to deliver to anything
- * else, extend this class and implement `bind` (for example with an
- * aws-events-targets target, given `route.deliveryFor(this)`'s retry policy
- * and dead-letter queue, and `route.useEventsRole()` when it needs a role).
+ * else, give any rule target to `RouteTarget.ruleTarget`, or extend this
+ * class and implement `bind` (for example with an aws-events-targets target,
+ * given `route.deliveryFor(this)`'s retry policy and dead-letter queue, and
+ * `route.useEventsRole()` when it needs a role).
  */
 export abstract class RouteTarget {
   /**
@@ -210,6 +245,27 @@ export abstract class RouteTarget {
   /** A Step Functions state machine: each event starts an execution. */
   public static stateMachine(stateMachine: sfn.IStateMachine, options: RouteTargetOptions = {}): RouteTarget {
     return new StateMachineTarget(stateMachine, options);
+  }
+
+  /**
+   * A Kinesis data stream: each event is put as a record. EventBridge writes
+   * with the route's events role, granted `stream.grantWrite` (with the
+   * stream's customer-managed key, if it has one).
+   */
+  public static kinesisStream(stream: kinesis.IStream, options: KinesisStreamTargetOptions = {}): RouteTarget {
+    return new KinesisStreamTarget(stream, options);
+  }
+
+  /**
+   * Any rule target (an aws-events-targets target, or one of your own), made
+   * by `factory` from the route's delivery settings. Whatever retry policy
+   * and dead-letter queue the rule target binds with, the rule gets those of
+   * `options` (else the route's), the dead-letter queue is alarmed, and the
+   * rule may send to it. Permissions the rule target needs are its own to
+   * write (aws-events-targets' targets write theirs).
+   */
+  public static ruleTarget(factory: IRouteRuleTargetFactory, options: RouteTargetDeliveryOptions = {}): RouteTarget {
+    return new FactoryTarget(factory, options);
   }
 
   /**
@@ -392,5 +448,18 @@ class StateMachineTarget extends ResourceTarget<sfn.IStateMachine, RouteTargetOp
   public bind(route: EventBusRoute): RouteTargetConfig {
     const delivery = route.deliveryFor(this);
     return { ruleTarget: new targets.SfnStateMachine(this.resource, { ...delivery, input: this.options.input, role: route.useEventsRole() }) };
+  }
+}
+
+class KinesisStreamTarget extends ResourceTarget<kinesis.IStream, KinesisStreamTargetOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    return { ruleTarget: kinesisStreamRuleTarget(this.resource, route.useEventsRole(), route.deliveryFor(this), this.options) };
+  }
+}
+
+class FactoryTarget extends ResourceTarget<IRouteRuleTargetFactory, RouteTargetDeliveryOptions> {
+  public bind(route: EventBusRoute): RouteTargetConfig {
+    const delivery = route.deliveryFor(this);
+    return { ruleTarget: withDelivery(this.resource.ruleTarget(delivery, route), delivery) };
   }
 }

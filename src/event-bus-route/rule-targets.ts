@@ -1,11 +1,13 @@
 import { Annotations, Names } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueTargetOptions, RouteDelivery, RouteTargetOptions } from './route-target';
+import type { KinesisStreamTargetOptions, QueueTargetOptions, RouteDelivery, RouteTargetOptions } from './route-target';
+import { acknowledge } from '../core/nag';
 import { allowServiceToUseKey, EVENTS_SERVICE, KeyedResource, serviceKeyStatement } from '../core/service-keys';
 
 /**
@@ -88,7 +90,17 @@ export function topicRuleTarget(scope: Construct, topic: sns.ITopic, delivery: R
  * so that a dead-letter queue shared by several targets of a rule holds it once.
  */
 export function deliveryConfig(rule: events.IRule, delivery: RouteDelivery): Pick<events.RuleTargetConfig, 'retryPolicy' | 'deadLetterConfig'> {
-  const deadLetterQueue = delivery.deadLetterQueue;
+  allowRuleToSendToDeadLetterQueue(rule, delivery.deadLetterQueue);
+  return { retryPolicy: retryPolicy(delivery), deadLetterConfig: { arn: delivery.deadLetterQueue.queueArn } };
+}
+
+/**
+ * The statement of {@link deliveryConfig} that lets `rule` send to its
+ * target's dead-letter queue. Some aws-events-targets targets write none
+ * (`KinesisStream`, `CloudWatchLogGroup`), so the route also writes it for
+ * the rule targets of your own that name one of its dead-letter queues.
+ */
+export function allowRuleToSendToDeadLetterQueue(rule: events.IRule, deadLetterQueue: sqs.IQueue): void {
   deadLetterQueue.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: `AllowEventRule${Names.nodeUniqueId(rule.node)}`,
@@ -98,7 +110,73 @@ export function deliveryConfig(rule: events.IRule, delivery: RouteDelivery): Pic
       conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
     }),
   );
-  return { retryPolicy: retryPolicy(delivery), deadLetterConfig: { arn: deadLetterQueue.queueArn } };
+}
+
+/**
+ * A rule target of your own (`RouteTarget.ruleTarget`) with the route's
+ * delivery: whatever retry policy or dead-letter queue it binds with, the
+ * rule gets those of `delivery`, and the statement that lets it send to the
+ * dead-letter queue.
+ */
+export function withDelivery(target: events.IRuleTarget, delivery: RouteDelivery): events.IRuleTarget {
+  return {
+    bind(rule: events.IRule, id?: string): events.RuleTargetConfig {
+      return { ...target.bind(rule, id), ...deliveryConfig(rule, delivery) };
+    },
+  };
+}
+
+/**
+ * IAM5 findings on the events role's policy when it may write to a stream
+ * encrypted with a customer-managed key: the action families of aws-cdk-lib's
+ * `grantEncrypt`, on that one key.
+ */
+export const STREAM_KEY_PERMISSIONS = {
+  ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
+  reason:
+    'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s Kinesis write grant ' +
+    'for a stream encrypted with a customer-managed key (a producer needs kms:GenerateDataKey on it); the statement names that one key as its resource.',
+};
+
+/**
+ * A Kinesis stream target, with the fields of aws-events-targets'
+ * `KinesisStream` (the stream's ARN, `kinesisParameters.partitionKeyPath`,
+ * the input, the role) but the route's events role and delivery:
+ * aws-events-targets' `KinesisStream` takes no role and makes its own under
+ * the stream (trusted by events.amazonaws.com without `aws:SourceAccount`,
+ * with an inline policy), and writes no statement on the dead-letter queue.
+ * Kinesis is the one target here delivered to with a role: "For Kinesis
+ * streams, EventBridge uses identity-based policies" (EventBridge User Guide,
+ * "Using resource-based policies for Amazon EventBridge"). The role gets
+ * `stream.grantWrite` (kinesis:ListShards, PutRecord, PutRecords on the
+ * stream, and for a stream encrypted with a customer-managed key,
+ * `grantEncrypt` on the key: kms:GenerateDataKey*, which a producer needs,
+ * "Permissions to use user-generated KMS keys", Amazon Kinesis Data Streams
+ * Developer Guide, https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+ */
+export function kinesisStreamRuleTarget(
+  stream: kinesis.IStream,
+  role: iam.IRole,
+  delivery: RouteDelivery,
+  options: KinesisStreamTargetOptions,
+): events.IRuleTarget {
+  stream.grantWrite(role);
+  if (stream.encryptionKey) {
+    const policy = (role as iam.IRole & { policy?: iam.ManagedPolicy }).policy;
+    acknowledge(policy ?? role, STREAM_KEY_PERMISSIONS);
+  }
+  return {
+    bind(rule: events.IRule): events.RuleTargetConfig {
+      return {
+        ...deliveryConfig(rule, delivery),
+        arn: stream.streamArn,
+        role,
+        input: options.input,
+        targetResource: stream,
+        kinesisParameters: options.partitionKeyPath ? { partitionKeyPath: options.partitionKeyPath } : undefined,
+      };
+    },
+  };
 }
 
 /**

@@ -1,13 +1,15 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventBusRouteProps } from './event-bus-route';
+import type { EventBusRouteProps } from './event-bus-route-props';
 import type { RouteTarget } from './route-target';
 import { FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { describeQueue, fifoKnown, usesAwsManagedKey } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator } from '../core/validation';
 import {
   EVENT_ENVELOPE_FIELDS,
+  EVENT_PATTERN_DEFAULT_MAX_LENGTH,
+  EVENT_PATTERN_HARD_MAX_LENGTH,
   eventPatternToJson,
   parseEventPattern,
   topLevelFieldsOutsideEnvelope,
@@ -20,6 +22,12 @@ export const ROUTE_DEFAULTS = {
   maxEventAge: Duration.hours(24),
   deadLetterRetentionPeriod: FAILURE_QUEUE_RETENTION,
   archiveRetention: Duration.days(30),
+  /**
+   * EventBridge's "Event pattern size" quota, in characters (Amazon EventBridge
+   * quotas, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html):
+   * adjustable, so AWS raises it on request.
+   */
+  maxEventPatternSize: EVENT_PATTERN_DEFAULT_MAX_LENGTH,
 } as const;
 
 /** EventBridge and SQS limits the props are checked against. */
@@ -30,6 +38,13 @@ export const ROUTE_LIMITS = {
   maxTargetsPerRule: 5,
   minRetention: Duration.seconds(60),
   maxRetention: Duration.days(14),
+  /**
+   * The largest event pattern the quota can be raised to: PutRule takes an
+   * `EventPattern` of at most 4,096 characters (EventBridge API Reference, PutRule).
+   */
+  maxEventPatternSize: EVENT_PATTERN_HARD_MAX_LENGTH,
+  /** An event bus description: "up to 512 characters" (CreateEventBus, Description). */
+  maxBusDescriptionLength: 512,
 };
 
 /** The props of an EventBusRoute with every default applied. */
@@ -46,8 +61,9 @@ export interface RouteSettings {
  */
 export function resolveRouteSettings(scope: Construct, props: EventBusRouteProps): RouteSettings {
   const v = new PropsValidator(scope);
-  validateEventPattern(scope, v, props);
+  validateEventPattern(scope, v, props, validateMaxEventPatternSize(v, props.maxEventPatternSize));
   validateBus(v, props);
+  validateEventBusProps(v, props);
   validateDelivery(v, 'retryAttempts', 'maxEventAge', props.retryAttempts, props.maxEventAge);
   validateDeadLetterQueue(v, props);
   validateTargets(v, props);
@@ -63,16 +79,39 @@ export function resolveRouteSettings(scope: Construct, props: EventBusRouteProps
 }
 
 /**
+ * `maxEventPatternSize` is the account's "Event pattern size" quota: a whole
+ * number from its default, 2,048 (a quota is raised, never lowered), to the
+ * 4,096 characters PutRule takes. Returns the limit to check the pattern
+ * against: the default when the prop is unset or wrong (its error is reported
+ * with the others), the API's maximum when it is a token.
+ */
+function validateMaxEventPatternSize(v: PropsValidator, size: number | undefined): number {
+  if (size === undefined) {
+    return ROUTE_DEFAULTS.maxEventPatternSize;
+  }
+  if (Token.isUnresolved(size)) {
+    return ROUTE_LIMITS.maxEventPatternSize;
+  }
+  const valid = Number.isInteger(size) && size >= ROUTE_DEFAULTS.maxEventPatternSize && size <= ROUTE_LIMITS.maxEventPatternSize;
+  v.fail(
+    !valid,
+    `maxEventPatternSize must be a whole number of characters from ${ROUTE_DEFAULTS.maxEventPatternSize} (EventBridge's default "Event pattern size" quota) ` +
+      `to ${ROUTE_LIMITS.maxEventPatternSize} (the most PutRule takes), got ${size}`,
+  );
+  return valid ? size : ROUTE_DEFAULTS.maxEventPatternSize;
+}
+
+/**
  * The pattern must be one EventBridge accepts; the parser names the key path and the value. A top-level field outside
  * the event envelope is accepted (EventBridge accepts it) but warned about: such a rule never matches an event on a bus.
  */
-function validateEventPattern(scope: Construct, v: PropsValidator, props: EventBusRouteProps): void {
+function validateEventPattern(scope: Construct, v: PropsValidator, props: EventBusRouteProps, maxLength: number): void {
   if (props.eventPattern === undefined || props.eventPattern === null) {
     v.fail(true, 'eventPattern is required: a route without a pattern would match nothing');
     return;
   }
   try {
-    const parsed = parseEventPattern(eventPatternToJson(props.eventPattern), { propName: 'eventPattern' });
+    const parsed = parseEventPattern(eventPatternToJson(props.eventPattern), { propName: 'eventPattern', maxLength });
     warnAboutFieldsOutsideEnvelope(scope, topLevelFieldsOutsideEnvelope(parsed));
   } catch (e) {
     if (!(e instanceof EventPatternError)) {
@@ -101,16 +140,56 @@ function validateBus(v: PropsValidator, props: EventBusRouteProps): void {
     props.eventBus !== undefined && props.eventBusName !== undefined,
     `eventBusName cannot be set together with eventBus: name the bus you bring where you create it, got eventBusName '${props.eventBusName}'`,
   );
-  const name = props.eventBusName;
-  if (name !== undefined && !Token.isUnresolved(name)) {
-    v.fail(
-      !/^[A-Za-z0-9._-]{1,256}$/.test(name) || name === 'default' || name.startsWith('aws.'),
-      `eventBusName must be 1 to 256 letters, digits, '.', '-' and '_', neither 'default' nor starting with 'aws.' (reserved for partner event buses), got '${name}'`,
-    );
-  }
+  validateBusName(v, 'eventBusName', props.eventBusName);
+  validateBusName(v, 'eventBusProps.eventBusName', props.eventBusProps?.eventBusName);
   const ruleName = props.ruleName;
   if (ruleName !== undefined && !Token.isUnresolved(ruleName)) {
     v.fail(!/^[A-Za-z0-9._-]{1,64}$/.test(ruleName), `ruleName must be 1 to 64 letters, digits, '.', '-' and '_', got '${ruleName}'`);
+  }
+}
+
+function validateBusName(v: PropsValidator, prop: string, name: string | undefined): void {
+  if (name !== undefined && !Token.isUnresolved(name)) {
+    v.fail(
+      !/^[A-Za-z0-9._-]{1,256}$/.test(name) || name === 'default' || name.startsWith('aws.'),
+      `${prop} must be 1 to 256 letters, digits, '.', '-' and '_', neither 'default' nor starting with 'aws.' (reserved for partner event buses), got '${name}'`,
+    );
+  }
+}
+
+/**
+ * `eventBusProps` configure the bus the route creates: not with a bus you
+ * bring. The bus has one name: `eventBusName` (kept for the routes written
+ * before `eventBusProps`) and `eventBusProps.eventBusName` may both be set
+ * only to the same value. The bus's own dead-letter queue is held to the
+ * rules of the route's.
+ */
+function validateEventBusProps(v: PropsValidator, props: EventBusRouteProps): void {
+  const busProps = props.eventBusProps;
+  if (busProps === undefined) {
+    return;
+  }
+  v.fail(
+    props.eventBus !== undefined,
+    'eventBusProps cannot be set together with eventBus: they configure the bus the route creates; configure the bus you bring where you create it',
+  );
+  const name = props.eventBusName;
+  const propsName = busProps.eventBusName;
+  v.fail(
+    name !== undefined && propsName !== undefined && name !== propsName,
+    `eventBusName and eventBusProps.eventBusName name the same bus: give the name once (or the same name twice), got '${name}' and '${propsName}'`,
+  );
+  v.fail(
+    busProps.eventSourceName !== undefined && (name ?? propsName) !== undefined,
+    `eventBusProps.eventSourceName (a partner event bus, named after its event source) cannot be set together with a bus name, got '${busProps.eventSourceName}'`,
+  );
+  const description = busProps.description;
+  v.fail(
+    description !== undefined && !Token.isUnresolved(description) && description.length > ROUTE_LIMITS.maxBusDescriptionLength,
+    `eventBusProps.description must be at most ${ROUTE_LIMITS.maxBusDescriptionLength} characters, got ${description?.length}`,
+  );
+  if (busProps.deadLetterQueue) {
+    validateDeadLetterQueueType(v, 'eventBusProps.deadLetterQueue', busProps.deadLetterQueue);
   }
 }
 
@@ -177,7 +256,10 @@ export const ROUTE_CHILD_IDS: readonly string[] = [
   'DeadLetterQueueAlarm',
   'EventsRole',
   'EventsRolePolicy',
+  'EventBusDeadLetterQueue',
+  'EventBusDeadLetterQueueAlarm',
   'Archive',
+  'ArchiveSourceBus',
   'PutEventsFromAccountsPolicy',
   'PutEventsFromOrganizationPolicy',
   'FailedInvocationsAlarm',

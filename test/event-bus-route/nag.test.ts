@@ -2,6 +2,8 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +12,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
+import { EVENT_BUS_DEAD_LETTER_QUEUE } from '../../src/event-bus-route/event-bus-key';
+import { STREAM_KEY_PERMISSIONS } from '../../src/event-bus-route/rule-targets';
 import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 /**
@@ -49,6 +53,20 @@ function userStateMachine(scope: Construct, id: string): sfn.StateMachine {
   return machine;
 }
 
+/**
+ * A Kinesis stream standing for the user's, encrypted with a customer-managed
+ * key: AwsSolutions-KDS3 reports the choice of a customer-managed key over
+ * alias/aws/kinesis, the user's to make, so it is acknowledged on the stream.
+ */
+function userStream(scope: Construct, id: string): kinesis.Stream {
+  const stream = new kinesis.Stream(scope, id, {
+    encryption: kinesis.StreamEncryption.KMS,
+    encryptionKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }),
+  });
+  Validations.of(stream).acknowledge({ id: 'AwsSolutions-KDS3', reason: "The test's stand-in for the user's stream: its key is the user's choice." });
+  return stream;
+}
+
 const TARGETS: [string, (stack: Stack) => RouteTarget[]][] = [
   ['a queue it creates', () => [RouteTarget.newQueue()]],
   ['a queue it creates, with a consumer', (s) => [RouteTarget.newQueue({ queueProps: { consumer: userFunction(s, 'Consumer', Duration.seconds(30)) } })]],
@@ -58,6 +76,7 @@ const TARGETS: [string, (stack: Stack) => RouteTarget[]][] = [
   ['an SNS topic', (s) => [RouteTarget.topic(userTopic(s, 'Topic'))]],
   ['an event bus of another account', (s) => [RouteTarget.eventBus(events.EventBus.fromEventBusArn(s, 'Central', 'arn:aws:events:us-east-1:111122223333:event-bus/central'))]],
   ['a state machine', (s) => [RouteTarget.stateMachine(userStateMachine(s, 'Machine'))]],
+  ['a Kinesis stream encrypted with a customer-managed key', (s) => [RouteTarget.kinesisStream(userStream(s, 'Stream'))]],
 ];
 
 function ownDlq(s: Stack): sqs.Queue {
@@ -66,9 +85,14 @@ function ownDlq(s: Stack): sqs.Queue {
   return dlq;
 }
 
-function findings(props: Partial<EventBusRouteProps>, targetsOf: (stack: Stack) => RouteTarget[]) {
+/** A customer-managed key on the route's bus. */
+const busKey = (s: Stack): Partial<EventBusRouteProps> => ({ eventBusProps: { kmsKey: new kms.Key(s, 'BusKey', { enableKeyRotation: true }) } });
+
+/** The findings on a route built from `props` (or from what `props` makes in the stack) and the targets `targetsOf` makes. */
+function findings(props: Partial<EventBusRouteProps> | ((stack: Stack) => Partial<EventBusRouteProps>), targetsOf: (stack: Stack) => RouteTarget[]) {
   const { app, stack } = testStack(true);
-  const route = new EventBusRoute(stack, 'Route', { eventPattern: { source: ['shop'] }, targets: targetsOf(stack), ...props });
+  const given = typeof props === 'function' ? props(stack) : props;
+  const route = new EventBusRoute(stack, 'Route', { eventPattern: { source: ['shop'] }, targets: targetsOf(stack), ...given });
   return { findings: nagFindings(app), route };
 }
 
@@ -86,6 +110,34 @@ describe('EventBusRoute passes AwsSolutions, Serverless, HIPAA Security, NIST 80
       RouteTarget.stateMachine(userStateMachine(s, 'Machine')),
     ];
     expect(findings({ archive: {}, putEventsAccounts: ['111122223333'], putEventsOrganizationId: 'o-a1b2c3d4e5' }, all).findings).toEqual([]);
+  });
+
+  test('with a customer-managed key on the bus (its dead-letter queue, logging, an encrypted archive) and a Kinesis stream target', () => {
+    const { app, stack } = testStack(true);
+    const stream = userStream(stack, 'Stream');
+    const route = new EventBusRoute(stack, 'Route', {
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.kinesisStream(stream, { partitionKeyPath: '$.detail.orderId' }), RouteTarget.newQueue()],
+      eventBusProps: {
+        kmsKey: new kms.Key(stack, 'BusKey', { enableKeyRotation: true }),
+        logConfig: { level: events.Level.INFO, includeDetail: events.IncludeDetail.FULL },
+        description: 'Orders',
+      },
+      archive: {},
+    });
+    expect(nagFindings(app)).toEqual([]);
+    expect(route.eventBusDeadLetterQueue).toBeDefined();
+  });
+
+  test('with the dead-letter queues (the targets\' and the bus\'s) encrypted with a customer-managed key', () => {
+    const { app, stack } = testStack(true);
+    new EventBusRoute(stack, 'Route', {
+      eventPattern: { source: ['shop'] },
+      targets: [RouteTarget.newQueue()],
+      eventBusProps: { kmsKey: new kms.Key(stack, 'BusKey', { enableKeyRotation: true }) },
+      deadLetterQueueKey: new kms.Key(stack, 'DlqKey', { enableKeyRotation: true }),
+    });
+    expect(nagFindings(app)).toEqual([]);
   });
 
   test('on the default bus, with a customer-managed key on the dead-letter queue', () => {
@@ -130,12 +182,36 @@ describe('EventBusRoute acknowledgements', () => {
     }
   });
 
+  test('the bus\'s dead-letter queue acknowledges that it has no dead-letter queue and is the one of a bus, with the reasons', () => {
+    const { route } = findings(busKey, () => [RouteTarget.newQueue()]);
+    expect(acknowledgedRules(route.eventBusDeadLetterQueue!)).toEqual([
+      ...ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.ids.map((id) => [id, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.reason]),
+      ...EVENT_BUS_DEAD_LETTER_QUEUE.ids.map((id) => [id, EVENT_BUS_DEAD_LETTER_QUEUE.reason]),
+    ]);
+  });
+
+  test('the events role\'s policy acknowledges the KMS action wildcards of a stream with a customer-managed key, with the reason', () => {
+    const { route } = findings({}, (s) => [RouteTarget.kinesisStream(userStream(s, 'Stream'))]);
+    const policy = route.node.findChild('EventsRolePolicy');
+    expect(acknowledgedRules(policy)).toEqual(STREAM_KEY_PERMISSIONS.ids.map((id) => [id, STREAM_KEY_PERMISSIONS.reason]));
+  });
+
+  test('a stream without a customer-managed key needs no acknowledgement on the events role\'s policy', () => {
+    const { route } = findings({}, (s) => [RouteTarget.kinesisStream(new kinesis.Stream(s, 'Stream', { encryption: kinesis.StreamEncryption.MANAGED }))]);
+    expect(acknowledgedRules(route.node.findChild('EventsRolePolicy'))).toEqual([]);
+  });
+
   test('nothing else of the route is acknowledged', () => {
-    const { route } = findings({}, (s) => [RouteTarget.newQueue(), RouteTarget.stateMachine(userStateMachine(s, 'Machine'))]);
+    const { route } = findings(busKey, (s) => [
+      RouteTarget.newQueue(),
+      RouteTarget.stateMachine(userStateMachine(s, 'Machine')),
+      RouteTarget.kinesisStream(userStream(s, 'Stream')),
+    ]);
+    const explained: unknown[] = [route.deadLetterQueue, route.eventBusDeadLetterQueue, route.node.findChild('EventsRolePolicy')];
     const acknowledged = route.node
       .findAll()
       .filter((c) => acknowledgedRules(c).length > 0)
-      .filter((c) => !(route.alarms as unknown[]).includes(c) && c !== route.deadLetterQueue)
+      .filter((c) => !(route.alarms as unknown[]).includes(c) && !explained.includes(c))
       .filter((c) => !route.queues.some((q) => q.node.findAll().includes(c)));
     expect(acknowledged.map((c) => c.node.path)).toEqual([]);
   });
@@ -148,6 +224,10 @@ describe('EventBusRoute acknowledgements', () => {
     const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, deadLetterQueue: { queue: queueDlq, maxReceiveCount: 5 } });
     new events.Rule(stack, 'Rule', { eventPattern: { source: ['shop'] }, targets: [new targets.SqsQueue(queue, { deadLetterQueue: dlq })] });
     dlq.metricApproximateNumberOfMessagesVisible().createAlarm(stack, 'Alarm', { threshold: 0, evaluationPeriods: 1 });
+    // and a bus with a dead-letter queue, and a role that may write to a stream encrypted with a customer-managed key
+    const busDlq = new sqs.Queue(stack, 'BusDlq', { enforceSSL: true });
+    new events.EventBus(stack, 'Bus', { deadLetterQueue: busDlq });
+    userStream(stack, 'Stream').grantWrite(new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('events.amazonaws.com') }));
     // WHEN the packs run
     const findingsOnBare = nagFindings(app);
     const reportedOn = (rule: string) => findingsOnBare.filter((f) => f.rule === rule).flatMap((f) => f.paths);
@@ -156,6 +236,11 @@ describe('EventBusRoute acknowledgements', () => {
     expect(reportedOn('Serverless-SQSRedrivePolicy')).toContain('Test/Dlq/Resource');
     for (const id of ACKNOWLEDGEMENTS.alarmWithoutAction.ids) {
       expect(reportedOn(id)).toContain('Test/Alarm/Resource');
+    }
+    expect(reportedOn('AwsSolutions-SQS3')).toContain('Test/BusDlq/Resource');
+    expect(reportedOn('Serverless-SQSRedrivePolicy')).toContain('Test/BusDlq/Resource');
+    for (const id of STREAM_KEY_PERMISSIONS.ids) {
+      expect(reportedOn(id)).toContain('Test/Role/DefaultPolicy/Resource');
     }
   });
 });

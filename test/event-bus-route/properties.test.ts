@@ -1,5 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,7 +13,7 @@ import { userFunction } from '../helpers/nag';
 import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, mostly } from '../helpers/properties';
 
 /** Every prop name an error may name. */
-const PROP_NAMES = ['eventPattern', 'targets', 'retryAttempts', 'maxEventAge', 'messageGroupId', 'deadLetterQueue'];
+const PROP_NAMES = ['eventPattern', 'targets', 'retryAttempts', 'maxEventAge', 'messageGroupId', 'deadLetterQueue', 'maxEventPatternSize'];
 
 // ---------------------------------------------------------------------------
 // Random patterns: built from the documented operators, sometimes corrupted
@@ -70,7 +72,7 @@ const pattern: fc.Arbitrary<Record<string, unknown>> = fc
 // Random target sets
 // ---------------------------------------------------------------------------
 
-type Kind = 'newQueue' | 'fifoQueue' | 'queue' | 'function' | 'topic' | 'bus' | 'machine';
+type Kind = 'newQueue' | 'fifoQueue' | 'queue' | 'function' | 'topic' | 'bus' | 'machine' | 'stream' | 'ruleTarget';
 
 interface TargetSample {
   readonly kind: Kind;
@@ -82,7 +84,7 @@ interface TargetSample {
 
 const targetSample: fc.Arbitrary<TargetSample> = fc.record(
   {
-    kind: fc.constantFrom<Kind>('newQueue', 'fifoQueue', 'queue', 'function', 'topic', 'bus', 'machine'),
+    kind: fc.constantFrom<Kind>('newQueue', 'fifoQueue', 'queue', 'function', 'topic', 'bus', 'machine', 'stream', 'ruleTarget'),
     retryAttempts: mostly(fc.integer({ min: 0, max: 185 }), fc.integer({ min: 186, max: 1000 })),
     maxEventAgeSeconds: mostly(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: 0, max: 59 })),
     ownDlq: fc.boolean(),
@@ -95,6 +97,11 @@ interface RouteSample {
   readonly targets: TargetSample[];
   readonly retryAttempts?: number;
   readonly maxEventAgeSeconds?: number;
+  /** A customer-managed key on the bus (a dead-letter queue for the bus, the key policy, an encrypted archive). */
+  readonly busKey?: boolean;
+  readonly busLogging?: boolean;
+  readonly archive?: boolean;
+  readonly maxEventPatternSize?: number;
 }
 
 const routeSample: fc.Arbitrary<RouteSample> = fc.record(
@@ -102,6 +109,10 @@ const routeSample: fc.Arbitrary<RouteSample> = fc.record(
     targets: fc.array(targetSample, { minLength: 0, maxLength: 6 }),
     retryAttempts: mostly(fc.integer({ min: 0, max: 185 }), fc.integer({ min: -10, max: -1 })),
     maxEventAgeSeconds: mostly(fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: 86_401, max: 200_000 })),
+    busKey: fc.boolean(),
+    busLogging: fc.boolean(),
+    archive: fc.boolean(),
+    maxEventPatternSize: mostly(fc.integer({ min: 2048, max: 4096 }), fc.integer({ min: 0, max: 2047 })),
   },
   { requiredKeys: ['targets'] },
 );
@@ -146,7 +157,25 @@ function makeTarget(stack: Stack, t: TargetSample, i: number): RouteTarget {
         new sfn.StateMachine(stack, `Machine${i}`, { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `Pass${i}`)) }),
         delivery,
       );
+    case 'stream':
+      return RouteTarget.kinesisStream(userStream(stack, `Stream${i}`), { ...delivery, partitionKeyPath: t.messageGroupId ? '$.detail.orderId' : undefined });
+    case 'ruleTarget':
+      // aws-events-targets' CloudWatchLogGroup takes one log group per rule (its log-policy id is the rule's): SqsQueue here.
+      return RouteTarget.ruleTarget({ ruleTarget: (d) => new targets.SqsQueue(userQueue(stack, `RuleQueue${i}`), d) }, delivery);
   }
+}
+
+/**
+ * A Kinesis stream standing for the user's, encrypted with a customer-managed
+ * key (whose choice AwsSolutions-KDS3 reports: the user's, acknowledged on the stream).
+ */
+function userStream(stack: Stack, id: string): kinesis.Stream {
+  const stream = new kinesis.Stream(stack, id, {
+    encryption: kinesis.StreamEncryption.KMS,
+    encryptionKey: new kms.Key(stack, `${id}Key`, { enableKeyRotation: true }),
+  });
+  Validations.of(stream).acknowledge({ id: 'AwsSolutions-KDS3', reason: "The test's stand-in for the user's stream: its key is the user's choice." });
+  return stream;
 }
 
 function createRoute(stack: Stack, s: RouteSample, eventPattern: events.EventPattern): EventBusRoute {
@@ -155,6 +184,11 @@ function createRoute(stack: Stack, s: RouteSample, eventPattern: events.EventPat
     targets: s.targets.map((t, i) => makeTarget(stack, t, i)),
     retryAttempts: s.retryAttempts,
     maxEventAge: s.maxEventAgeSeconds === undefined ? undefined : Duration.seconds(s.maxEventAgeSeconds),
+    eventBusProps: s.busKey
+      ? { kmsKey: new kms.Key(stack, 'BusKey', { enableKeyRotation: true }), logConfig: s.busLogging ? { level: events.Level.ERROR } : undefined }
+      : undefined,
+    archive: s.archive ? {} : undefined,
+    maxEventPatternSize: s.maxEventPatternSize,
   });
 }
 
@@ -167,12 +201,12 @@ describe('EventBusRoute with random target sets', () => {
     assertSynthesizesOrRejects(routeSample, {
       create: (stack, s) => createRoute(stack, s, SIMPLE_PATTERN),
       expectError,
-      expectValid: ({ construct: route, template }, s) => {
-        const targets = Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.Targets as any[];
-        expect(targets).toHaveLength(s.targets.length);
+      expectValid: ({ construct: route, stack, template }, s) => {
+        const ruleTargets = Object.values(template.findResources('AWS::Events::Rule'))[0].Properties.Targets as any[];
+        expect(ruleTargets).toHaveLength(s.targets.length);
         s.targets.forEach((t, i) => {
-          expect(targets[i].DeadLetterConfig).toBeDefined();
-          expect(targets[i].RetryPolicy).toEqual({
+          expect(ruleTargets[i].DeadLetterConfig).toBeDefined();
+          expect(ruleTargets[i].RetryPolicy).toEqual({
             MaximumRetryAttempts: t.retryAttempts ?? s.retryAttempts ?? 185,
             MaximumEventAgeInSeconds: t.maxEventAgeSeconds ?? s.maxEventAgeSeconds ?? 86_400,
           });
@@ -180,6 +214,23 @@ describe('EventBusRoute with random target sets', () => {
         expect(route.deadLetterQueue === undefined).toBe(s.targets.every((t) => t.ownDlq));
         expect(route.deadLetterQueueAlarms).toHaveLength(route.deadLetterQueues.length);
         expect(route.queues).toHaveLength(s.targets.filter((t) => t.kind === 'newQueue' || t.kind === 'fifoQueue').length);
+        // A bus with a customer-managed key has a dead-letter queue, alarmed; the archive is encrypted with the key.
+        expect(route.eventBusDeadLetterQueue !== undefined).toBe(s.busKey === true);
+        expect(route.eventBusDeadLetterQueueAlarm !== undefined).toBe(s.busKey === true);
+        const archive = Object.values(template.findResources('AWS::Events::Archive'))[0];
+        expect(archive !== undefined).toBe(s.archive === true);
+        if (archive && s.busKey) {
+          expect(archive.Properties.KmsKeyIdentifier).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BusKey/), 'Arn'] });
+        }
+        // Every dead-letter queue of a target lets this rule send to it.
+        const ruleArn = { 'Fn::GetAtt': [stack.getLogicalId(route.rule.node.defaultChild as events.CfnRule), 'Arn'] };
+        for (const queue of route.deadLetterQueues) {
+          const queueId = stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue);
+          const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId }] } }));
+          expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+            expect.objectContaining({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } }),
+          );
+        }
         expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
       },
       numRuns: 120,
@@ -188,8 +239,9 @@ describe('EventBusRoute with random target sets', () => {
   });
 
   test('every route that synthesizes passes the compliance packs', () => {
-    // The stand-ins for user resources that the packs judge on their own settings (state machines) are left out.
-    const sample = routeSample.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind !== 'machine') }));
+    // The stand-ins for user resources that the packs judge on their own settings (state machines) are left out, and
+    // so are the rule targets of aws-events-targets (whose statements are theirs, not the library's).
+    const sample = routeSample.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind !== 'machine' && t.kind !== 'ruleTarget') }));
     assertPassesPacks(sample, { create: (stack, s) => createRoute(stack, s, SIMPLE_PATTERN), expectError, numRuns: 20, minChecked: 3 });
   });
 });

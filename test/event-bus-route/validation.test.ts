@@ -239,6 +239,85 @@ describe('EventBusRoute validation: bus, rule, archive and cross-account', () =>
   });
 });
 
+describe('EventBusRoute validation: eventBusProps', () => {
+  test('eventBusProps with eventBus is rejected', () => {
+    expect(build({ eventBusProps: { description: 'Orders' } }, (s) => ({ eventBus: events.EventBus.fromEventBusName(s, 'B', 'default') }))).toThrow(
+      /eventBusProps cannot be set together with eventBus: they configure the bus the route creates/,
+    );
+  });
+
+  test('eventBusName and a different eventBusProps.eventBusName are rejected; the same name twice is accepted', () => {
+    expect(build({ eventBusName: 'orders', eventBusProps: { eventBusName: 'sales' } })).toThrow(
+      /eventBusName and eventBusProps.eventBusName name the same bus: give the name once \(or the same name twice\), got 'orders' and 'sales'/,
+    );
+    expect(build({ eventBusName: 'orders', eventBusProps: { eventBusName: 'orders' } })).not.toThrow();
+  });
+
+  test('the same token as both names is accepted, two different tokens are rejected', () => {
+    const name = Lazy.string({ produce: () => 'orders' });
+    expect(build({ eventBusName: name, eventBusProps: { eventBusName: name } })).not.toThrow();
+    expect(build({ eventBusName: name, eventBusProps: { eventBusName: Lazy.string({ produce: () => 'orders' }) } })).toThrow(/name the same bus/);
+  });
+
+  test.each(['default', 'aws.partner', 'orders bus'])('eventBusProps.eventBusName %p is rejected; a token is not', (name) => {
+    expect(build({ eventBusProps: { eventBusName: name } })).toThrow(/eventBusProps.eventBusName must be 1 to 256 letters/);
+    expect(build({ eventBusProps: { eventBusName: Lazy.string({ produce: () => name }) } })).not.toThrow();
+  });
+
+  test('eventBusProps.eventSourceName with a bus name is rejected', () => {
+    expect(build({ eventBusName: 'orders', eventBusProps: { eventSourceName: 'aws.partner/example.com/123/orders' } })).toThrow(
+      /eventBusProps.eventSourceName \(a partner event bus, named after its event source\) cannot be set together with a bus name/,
+    );
+  });
+
+  test('eventBusProps.description longer than 512 characters is rejected; a token is not', () => {
+    // CreateEventBus, Description: "up to 512 characters" (EventBridge API Reference).
+    expect(build({ eventBusProps: { description: 'd'.repeat(513) } })).toThrow(/eventBusProps.description must be at most 512 characters, got 513/);
+    expect(build({ eventBusProps: { description: 'd'.repeat(512) } })).not.toThrow();
+    expect(build({ eventBusProps: { description: Lazy.string({ produce: () => 'd'.repeat(600) }) } })).not.toThrow();
+  });
+
+  test('a FIFO or alias/aws/sqs eventBusProps.deadLetterQueue is rejected', () => {
+    expect(build({}, (s) => ({ eventBusProps: { deadLetterQueue: new sqs.Queue(s, 'Dlq', { fifo: true }) } }))).toThrow(
+      /eventBusProps.deadLetterQueue must be a standard queue: EventBridge cannot use a FIFO queue as a dead-letter queue/,
+    );
+    expect(build({}, (s) => ({ eventBusProps: { deadLetterQueue: new sqs.Queue(s, 'Dlq', { encryption: sqs.QueueEncryption.KMS_MANAGED }) } }))).toThrow(
+      /eventBusProps.deadLetterQueue is encrypted with the AWS-managed key alias\/aws\/sqs/,
+    );
+  });
+
+  test('a dead-letter queue of the bus imported by a token ARN is not judged', () => {
+    expect(build({}, (s) => ({ eventBusProps: { deadLetterQueue: sqs.Queue.fromQueueArn(s, 'Dlq', Lazy.string({ produce: () => 'arn:aws:sqs:us-east-1:111122223333:q' })) } })))
+      .not.toThrow();
+  });
+});
+
+describe('EventBusRoute validation: maxEventPatternSize', () => {
+  // The "Event pattern size" quota: 2,048 by default, adjustable (Amazon EventBridge quotas,
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html), and PutRule takes at most 4,096 characters.
+  test.each([2047, 4097, 0, 2500.5])('maxEventPatternSize %p is rejected', (size) => {
+    expect(build({ maxEventPatternSize: size })).toThrow(
+      `Test/Route: maxEventPatternSize must be a whole number of characters from 2048 (EventBridge's default "Event pattern size" quota) to 4096 (the most PutRule takes), got ${size}`,
+    );
+  });
+
+  test.each([2048, 3000, 4096])('maxEventPatternSize %p is accepted', (size) => {
+    expect(build({ maxEventPatternSize: size })).not.toThrow();
+  });
+
+  test('a token maxEventPatternSize is not judged, and the pattern is held to the 4,096 characters PutRule takes', () => {
+    const size = Token.asNumber({ Ref: 'PatternSize' });
+    expect(build({ maxEventPatternSize: size, eventPattern: { source: ['x'.repeat(3000)] } })).not.toThrow();
+    expect(build({ maxEventPatternSize: size, eventPattern: { source: ['x'.repeat(4100)] } })).toThrow(/EventBridge allows 4096/);
+  });
+
+  test('a wrong maxEventPatternSize is reported with the other problems, and the pattern checked against the default', () => {
+    expect(build({ maxEventPatternSize: 5000, eventPattern: { source: ['x'.repeat(3000)] } })).toThrow(
+      /2 invalid props:\n- maxEventPatternSize must be.*\n- Invalid eventPattern at eventPattern: .*EventBridge allows 2048/,
+    );
+  });
+});
+
 // A target outside the app: its resource policy cannot be changed here, and EventBridge needs it to let
 // events.amazonaws.com send (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge").
 describe('EventBusRoute targets outside the app', () => {
