@@ -12,6 +12,8 @@
  * - AWS::SNS::Topic: Ref is the topic ARN; GetAtt TopicName is the name.
  * - AWS::Lambda::Function, AWS::Kinesis::Stream, AWS::DynamoDB::Table: Ref is the name.
  * - AWS::Events::EventBus: Ref and GetAtt Name are the name.
+ * - AWS::Lambda::EventSourceMapping: Ref is "the mapping's ID", the UUID that
+ *   Lambda's metrics carry as EventSourceMappingUUID (modelled as the generated name).
  * - AWS::Events::Rule: the reference says Ref is "event rule ID, such as
  *   mystack-ScheduledRule-ABCDEFGHIJK", but for a rule on a custom bus
  *   CloudFormation returns `busName|ruleName`: reported against AWS in
@@ -123,6 +125,7 @@ export class CloudFormationModel {
       case 'AWS::Kinesis::Stream':
       case 'AWS::DynamoDB::Table':
       case 'AWS::Events::EventBus':
+      case 'AWS::Lambda::EventSourceMapping':
         return name;
     }
     throw new Error(`no model of Ref for ${resource.Type} (${id})`);

@@ -15,6 +15,11 @@ export interface PublishedNamespace {
   readonly metrics: readonly string[];
   /** Each set of dimensions (names sorted) under which the service publishes them. */
   readonly dimensionSets: readonly (readonly string[])[];
+  /**
+   * Metrics published under other dimensions than `dimensionSets`, with their
+   * own sets (names sorted); such a metric is not published under `dimensionSets`.
+   */
+  readonly metricDimensionSets?: { readonly [metric: string]: readonly (readonly string[])[] };
 }
 
 export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespace } = {
@@ -47,7 +52,8 @@ export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespa
     ],
     dimensionSets: [['TopicName']],
   },
-  // Function metrics by FunctionName (also by version or alias: Resource, ExecutedVersion).
+  // Function metrics by FunctionName (also by version or alias: Resource, ExecutedVersion). Event source
+  // mapping metrics (EventCount, opted in with MetricsConfig) by EventSourceMappingUUID.
   'AWS/Lambda': {
     source: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
     metrics: [
@@ -62,8 +68,10 @@ export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespa
       'Invocations',
       'IteratorAge',
       'Throttles',
+      'OnFailureDestinationDeliveredEventCount',
     ],
     dimensionSets: [['FunctionName'], ['FunctionName', 'Resource'], ['ExecutedVersion', 'FunctionName']],
+    metricDimensionSets: { OnFailureDestinationDeliveredEventCount: [['EventSourceMappingUUID']] },
   },
   // Stream-level metrics by StreamName; enhanced fan-out consumers add ConsumerName.
   'AWS/Kinesis': {
@@ -133,8 +141,9 @@ export function unpublishedMetricReason(namespace: string, metricName: string, d
     return `${namespace} publishes no metric ${metricName} (${published.source})`;
   }
   const names = [...dimensionNames].sort().join(',');
-  if (!published.dimensionSets.some((set) => set.join(',') === names)) {
-    return `${namespace} publishes ${metricName} under ${published.dimensionSets.map((s) => `[${s.join(', ')}]`).join(' or ')}, not [${names}] (${published.source})`;
+  const sets = published.metricDimensionSets?.[metricName] ?? published.dimensionSets;
+  if (!sets.some((set) => set.join(',') === names)) {
+    return `${namespace} publishes ${metricName} under ${sets.map((s) => `[${s.join(', ')}]`).join(' or ')}, not [${names}] (${published.source})`;
   }
   return undefined;
 }

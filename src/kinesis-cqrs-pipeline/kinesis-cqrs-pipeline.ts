@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Projection, ProjectionOptions } from './projection';
-import { resolveStreamSettings, streamIteratorAgeThreshold } from './validate-kinesis-cqrs-pipeline-props';
+import { resolveStreamSettings, StreamSettings, streamIteratorAgeThreshold } from './validate-kinesis-cqrs-pipeline-props';
 import { ConstructAlarms } from '../core/alarms';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { describe } from '../core/validation';
@@ -67,6 +67,24 @@ export interface KinesisCqrsPipelineProps extends ProjectionOptions {
   readonly streamRemovalPolicy?: RemovalPolicy;
 
   /**
+   * The largest record the created stream accepts, in whole KiB from 1 MiB
+   * to 10 MiB (MaxRecordSizeInKiB). Above 4,607 KiB a record no longer fits
+   * one Lambda invocation once base64-encoded: such a stream gets a warning.
+   *
+   * @default - Kinesis's default of 1 MiB (the property is left out)
+   */
+  readonly maxRecordSize?: Size;
+
+  /**
+   * The write throughput, in MiB/s, an ON_DEMAND stream is kept ready for
+   * (WarmThroughputMiBps). Kinesis accepts it only in accounts with the
+   * minimum throughput billing commitment (On-demand Advantage) enabled.
+   *
+   * @default - no warm throughput: the on-demand stream scales from its traffic
+   */
+  readonly warmThroughputMiBps?: number;
+
+  /**
    * Whether to alarm on the stream's `GetRecords.IteratorAgeMilliseconds`: the
    * lag of the slowest consumer that reads with shared throughput, the
    * library's projectors and any other.
@@ -122,7 +140,7 @@ export class KinesisCqrsPipeline extends Construct {
     this.retentionPeriod = settings.retention.period;
     this.alarmAction = props.alarmAction;
 
-    this.stream = props.stream ?? this.createStream(props, settings.streamMode, settings.shardCount);
+    this.stream = props.stream ?? this.createStream(props, settings);
 
     this.projection = new Projection(this, 'Projection', {
       ...projectionOptionsOf(props),
@@ -174,10 +192,10 @@ export class KinesisCqrsPipeline extends Construct {
     return this.projection.grantQuery(grantee);
   }
 
-  private createStream(props: KinesisCqrsPipelineProps, streamMode: kinesis.StreamMode, shardCount: number | undefined): kinesis.Stream {
+  private createStream(props: KinesisCqrsPipelineProps, settings: StreamSettings): kinesis.Stream {
     const stream = new kinesis.Stream(this, 'Stream', {
-      streamMode,
-      shardCount,
+      streamMode: settings.streamMode,
+      shardCount: settings.shardCount,
       retentionPeriod: this.retentionPeriod,
       encryption: props.streamEncryptionKey ? kinesis.StreamEncryption.KMS : kinesis.StreamEncryption.MANAGED,
       encryptionKey: props.streamEncryptionKey,
@@ -186,6 +204,10 @@ export class KinesisCqrsPipeline extends Construct {
     if (props.streamEncryptionKey) {
       acknowledge(stream, ACKNOWLEDGEMENTS.streamCustomerManagedKey);
     }
+    // Neither is a prop of kinesis.Stream (aws-cdk-lib 2.257 to 2.276): set on the AWS::Kinesis::Stream underneath.
+    const resource = stream.node.defaultChild as kinesis.CfnStream;
+    resource.maxRecordSizeInKiB = settings.maxRecordSizeKiB;
+    resource.warmThroughputMiBps = props.warmThroughputMiBps;
     return stream;
   }
 }
@@ -193,7 +215,11 @@ export class KinesisCqrsPipeline extends Construct {
 /** The props of the default projection: the pipeline's props without those of the stream. */
 function projectionOptionsOf(props: KinesisCqrsPipelineProps): ProjectionOptions {
   const options: Record<string, unknown> = { ...props };
-  for (const streamProp of ['stream', 'streamMode', 'shardCount', 'retentionPeriod', 'streamEncryptionKey', 'streamRemovalPolicy', 'streamIteratorAgeAlarm']) {
+  const streamProps = [
+    'stream', 'streamMode', 'shardCount', 'retentionPeriod', 'streamEncryptionKey', 'streamRemovalPolicy', 'maxRecordSize', 'warmThroughputMiBps',
+    'streamIteratorAgeAlarm',
+  ];
+  for (const streamProp of streamProps) {
     delete options[streamProp];
   }
   return options as ProjectionOptions;

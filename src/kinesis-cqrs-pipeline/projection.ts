@@ -7,11 +7,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FailureBucketDestination, grantFailureBucket } from './failure-bucket';
 import { PROJECTOR_METRICS, PROJECTOR_METRICS_NAMESPACE } from './projector/metrics';
 import { ProjectorFunction } from './projector-function';
-import { PIPELINE_DEFAULTS, ProjectionSettings, resolveProjectionSettings, streamRetention } from './validate-kinesis-cqrs-pipeline-props';
+import {
+  PIPELINE_DEFAULTS,
+  ProjectionSettings,
+  resolveProjectionSettings,
+  streamRetention,
+  warnAboutRecordsAboveInvocationPayload,
+} from './validate-kinesis-cqrs-pipeline-props';
 import { ConstructAlarms } from '../core/alarms';
 import { createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -132,6 +140,47 @@ export interface ProjectionOptions {
   readonly maxRecordAge?: Duration;
 
   /**
+   * An S3 bucket as the event source's on-failure destination, instead of the
+   * failure queue: Lambda writes there each batch it gives up on (after
+   * `retryAttempts` or `maxRecordAge`) with its records' data, where the queue
+   * gets positions only. The failure queue still receives the records the
+   * default projector parks. The projector's role may put objects in the
+   * bucket and list it (not read or delete), and use the bucket's key when the
+   * bucket names one.
+   *
+   * @default - the failure queue is the on-failure destination
+   */
+  readonly failureBucket?: s3.IBucket;
+
+  /**
+   * The event source mapping's own metrics (`AWS/Lambda`, by
+   * `EventSourceMappingUUID`); a Kinesis event source publishes `EventCount`.
+   *
+   * @default - none, unless `failureBucket` or `discardedRecordsAlarm` needs
+   * `EventCount` (then `{ metrics: [lambda.MetricType.EVENT_COUNT] }`)
+   */
+  readonly metricsConfig?: lambda.MetricsConfig;
+
+  /**
+   * Whether to alarm when the event source sends records to its on-failure
+   * destination (`OnFailureDestinationDeliveredEventCount`, an `EventCount`
+   * metric).
+   *
+   * @default - true with `failureBucket` (the failure-queue alarm does not see
+   * the bucket), otherwise false (the failure-queue alarm already fires)
+   */
+  readonly discardedRecordsAlarm?: boolean;
+
+  /**
+   * Whether to alarm when Lambda fails to deliver to the on-failure
+   * destination (`DestinationDeliveryFailures`, by function name).
+   *
+   * @default - true with `failureBucket` (a bucket brought with its own
+   * policies and key), otherwise false
+   */
+  readonly destinationDeliveryFailuresAlarm?: boolean;
+
+  /**
    * Whether the projector reads through its own enhanced fan-out consumer
    * (2 MB/s per shard of its own, pushed with about 70 ms latency; billed per
    * consumer-shard hour and per GB) instead of sharing the stream's read
@@ -233,11 +282,14 @@ export class Projection extends Construct {
   public readonly projectorLogGroup?: logs.ILogGroup;
 
   /**
-   * The queue receiving the positions of batches the event source gave up on
-   * and, from the default projector, the records it can never project (with
-   * their data and the reason).
+   * The queue receiving, from the default projector, the records it can never
+   * project (with their data and the reason) and, unless `failureBucket` is
+   * given, the positions of batches the event source gave up on.
    */
   public readonly failureQueue: sqs.Queue;
+
+  /** The event source's on-failure destination bucket, when `failureBucket` is given. */
+  public readonly failureBucket?: s3.IBucket;
 
   /** The enhanced fan-out consumer, when `enhancedFanOut` is set. */
   public readonly streamConsumer?: kinesis.StreamConsumer;
@@ -259,6 +311,12 @@ export class Projection extends Construct {
 
   /** The alarm on projector errors, unless switched off. */
   public readonly projectorErrorsAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on records the event source sent to its on-failure destination, when on (by default with `failureBucket`). */
+  public readonly discardedRecordsAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on failed deliveries to the on-failure destination, when on (by default with `failureBucket`). */
+  public readonly destinationDeliveryFailuresAlarm?: cloudwatch.Alarm;
 
   /** The alarm on conflicting events parked by the library's projector, unless switched off or a projector is brought. */
   public readonly conflictingEventsAlarm?: cloudwatch.Alarm;
@@ -287,6 +345,7 @@ export class Projection extends Construct {
       projectorPolicy = policy;
     }
 
+    this.failureBucket = props.failureBucket;
     const eventSourceProps: sources.KinesisEventSourceProps = {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       bisectBatchOnError: true,
@@ -296,7 +355,8 @@ export class Projection extends Construct {
       parallelizationFactor: settings.parallelizationFactor,
       batchSize: settings.batchSize,
       maxBatchingWindow: props.maxBatchingWindow,
-      onFailure: new sources.SqsDlq(this.failureQueue),
+      onFailure: props.failureBucket ? new FailureBucketDestination(props.failureBucket) : new sources.SqsDlq(this.failureQueue),
+      metricsConfig: settings.metricsConfig,
     };
     if (props.enhancedFanOut) {
       this.streamConsumer = new kinesis.StreamConsumer(this, 'Consumer', {
@@ -321,9 +381,15 @@ export class Projection extends Construct {
       // their default policy.
       this.eventSourceMapping.node.addDependency(projectorPolicy);
     }
+    if (props.failureBucket) {
+      // The mapping waits for the permissions, as it waits for those to read the stream.
+      grantFailureBucket(props.failureBucket, this.projector).forEach((grant) => this.eventSourceMapping.node.addDependency(grant));
+    }
+    warnAboutRecordsAboveInvocationPayload(this, props.stream, settings.maxRecordAge);
 
     const alarms = new ConstructAlarms(this, props.alarmAction);
     const threshold = settings.iteratorAgeThreshold;
+    const destination = props.failureBucket ? 'failure bucket' : 'failure queue';
     // AWS/Lambda IteratorAge, by FunctionName: the age of the last record of each batch the
     // projector received, whether it reads through shared throughput or its own consumer.
     this.iteratorAgeAlarm = alarms.threshold(
@@ -332,13 +398,15 @@ export class Projection extends Construct {
       this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
       threshold.toMilliseconds(),
       `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
-        `records older than ${describe(settings.maxRecordAge)} are skipped to the failure queue.`,
+        `records older than ${describe(settings.maxRecordAge)} are skipped to the ${destination}.`,
     );
     this.failureQueueAlarm = alarms.queueNotEmpty(
       props.failureQueueAlarm,
       'FailureQueueAlarm',
       this.failureQueue,
-      `The projection ${this.node.path} parked records it can never project, or skipped a batch: see the failure queue, then replay from the stream.`,
+      props.failureBucket
+        ? `The projection ${this.node.path} parked records it can never project: see the failure queue.`
+        : `The projection ${this.node.path} parked records it can never project, or skipped a batch: see the failure queue, then replay from the stream.`,
     );
     this.projectorErrorsAlarm = alarms.threshold(
       props.projectorErrorsAlarm,
@@ -346,6 +414,22 @@ export class Projection extends Construct {
       this.projector.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       0,
       `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
+    );
+    this.discardedRecordsAlarm = alarms.threshold(
+      settings.discardedRecordsAlarm,
+      'DiscardedRecordsAlarm',
+      this.metricDiscardedRecords(),
+      0,
+      `The event source of ${this.node.path} gave up on records (retries or maxRecordAge exhausted) and sent them to its ${destination}: ` +
+        'see the destination, then replay them.',
+    );
+    this.destinationDeliveryFailuresAlarm = alarms.threshold(
+      settings.destinationDeliveryFailuresAlarm,
+      'DestinationDeliveryFailuresAlarm',
+      this.metricDestinationDeliveryFailures(),
+      0,
+      `Lambda could not deliver records of ${this.node.path} to the ${destination} (permissions, key or bucket policy, size): ` +
+        'those records are not kept there.',
     );
     if (!props.projector) {
       this.conflictingEventsAlarm = alarms.threshold(
@@ -379,6 +463,32 @@ export class Projection extends Construct {
    */
   public metricParkedRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.projectorMetric(PROJECTOR_METRICS.parkedRecords, props);
+  }
+
+  /**
+   * Records the event source sent to its on-failure destination
+   * (`AWS/Lambda` `OnFailureDestinationDeliveredEventCount`, by
+   * `EventSourceMappingUUID`); summed over 5 minutes. Published only with
+   * `EventCount` in `metricsConfig`.
+   */
+  public metricDiscardedRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // Ref of AWS::Lambda::EventSourceMapping is the mapping's UUID, the value of the dimension.
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'OnFailureDestinationDeliveredEventCount',
+      dimensionsMap: { EventSourceMappingUUID: this.eventSourceMapping.eventSourceMappingId },
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+      ...props,
+    });
+  }
+
+  /**
+   * Failed deliveries to the on-failure destination (`AWS/Lambda`
+   * `DestinationDeliveryFailures`, by function name); summed over 5 minutes.
+   */
+  public metricDestinationDeliveryFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.projector.metric('DestinationDeliveryFailures', { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   private projectorMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

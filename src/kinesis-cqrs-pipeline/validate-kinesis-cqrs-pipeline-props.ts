@@ -1,5 +1,6 @@
-import { CfnResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Size, Token } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import type { KinesisCqrsPipelineProps } from './kinesis-cqrs-pipeline';
 import type { ProjectionProps } from './projection';
@@ -24,6 +25,8 @@ export const PIPELINE_DEFAULTS = {
   /** iteratorAgeThreshold = retention × this, at most half of maxRecordAge. */
   iteratorAgeShareOfRetention: 0.05,
   failureQueueRetention: FAILURE_QUEUE_RETENTION,
+  /** The event source mapping metrics turned on with a failure bucket: the only metric that counts what reaches the bucket is an EventCount one. */
+  failureBucketMetrics: lambda.MetricType.EVENT_COUNT,
 } as const;
 
 /** Kinesis and Lambda limits the props are checked against. */
@@ -36,7 +39,29 @@ const LIMITS = {
   maxBatchingWindow: Duration.seconds(300),
   maxFunctionTimeout: Duration.minutes(15),
   minIteratorAgeThreshold: Duration.minutes(1),
+  /** MaxRecordSizeInKiB of AWS::Kinesis::Stream: 1,024 to 10,240 KiB (Kinesis API reference, CreateStream and UpdateMaxRecordSize). */
+  minMaxRecordSizeKiB: 1024,
+  maxMaxRecordSizeKiB: 10_240,
+  /** Warm throughput above which an on-demand stream needs a raised quota (Kinesis API reference, UpdateStreamWarmThroughput: 10 GiBps by default). */
+  defaultMaxWarmThroughputMiBps: 10_240,
 };
+
+/**
+ * Lambda's payload limit for a synchronous invocation, which an event source
+ * mapping's batch must fit: 6 MB (Lambda quotas; the Invoke API refuses
+ * requests of 6,291,456 bytes and more).
+ */
+export const LAMBDA_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * An upper estimate of what a Kinesis event adds around one record's base64
+ * data: the `Records` array and the record's fields (partition key up to 256
+ * characters, sequence number, eventID, eventSourceARN, invokeIdentityArn).
+ */
+const KINESIS_EVENT_ENVELOPE_BYTES = 1024;
+
+/** The largest record, in KiB, whose Kinesis event fits one invocation: its data is base64-encoded (4 bytes per 3). */
+export const MAX_RECORD_KIB_IN_ONE_INVOCATION = Math.floor(((LAMBDA_INVOCATION_PAYLOAD_BYTES - KINESIS_EVENT_ENVELOPE_BYTES) * 3) / 4 / 1024);
 
 /** Attributes the default projector writes besides the partition key. */
 const RESERVED_ATTRIBUTES = ['version', 'type', 'updatedAt', 'state'];
@@ -52,10 +77,22 @@ export interface StreamSettings {
   readonly streamMode: kinesis.StreamMode;
   readonly shardCount?: number;
   readonly retention: StreamRetention;
+  /** MaxRecordSizeInKiB of the created stream, when maxRecordSize is given. */
+  readonly maxRecordSizeKiB?: number;
+}
+
+/** The on-failure path of a Projection: the event source mapping's metrics and the alarms on its destination. */
+export interface FailurePathSettings {
+  /** The event source mapping's metrics: as given, else EventCount when an alarm or a failure bucket needs it. */
+  readonly metricsConfig?: lambda.MetricsConfig;
+  /** Whether to alarm on records the event source sent to its on-failure destination (needs EventCount). */
+  readonly discardedRecordsAlarm: boolean;
+  /** Whether to alarm on failed deliveries to the on-failure destination. */
+  readonly destinationDeliveryFailuresAlarm: boolean;
 }
 
 /** The props of a Projection with every default applied. */
-export interface ProjectionSettings {
+export interface ProjectionSettings extends FailurePathSettings {
   readonly partitionKey: string;
   readonly batchSize: number;
   readonly parallelizationFactor: number;
@@ -77,6 +114,8 @@ export function resolveStreamSettings(scope: IConstruct, props: KinesisCqrsPipel
       ['retentionPeriod', props.retentionPeriod],
       ['streamEncryptionKey', props.streamEncryptionKey],
       ['streamRemovalPolicy', props.streamRemovalPolicy],
+      ['maxRecordSize', props.maxRecordSize],
+      ['warmThroughputMiBps', props.warmThroughputMiBps],
     ] as const) {
       v.fail(value !== undefined, `${prop} cannot be set together with stream: configure the stream you bring where you create it`);
     }
@@ -95,6 +134,8 @@ export function resolveStreamSettings(scope: IConstruct, props: KinesisCqrsPipel
       `retentionPeriod must be a whole number of hours (Kinesis keeps records for whole hours), got ${describe(retentionPeriod)}`,
     );
   }
+  const maxRecordSizeKiB = validateMaxRecordSize(v, props.maxRecordSize);
+  validateWarmThroughput(scope, v, props.warmThroughputMiBps, streamMode);
   v.throwIfInvalid();
 
   if (props.stream) {
@@ -104,7 +145,99 @@ export function resolveStreamSettings(scope: IConstruct, props: KinesisCqrsPipel
     streamMode,
     shardCount: streamMode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? PIPELINE_DEFAULTS.shardCount : undefined,
     retention: { period: props.retentionPeriod ?? PIPELINE_DEFAULTS.retentionPeriod, known: true },
+    maxRecordSizeKiB,
   };
+}
+
+/**
+ * `maxRecordSize` becomes MaxRecordSizeInKiB: whole KiB, 1,024 to 10,240
+ * (1 to 10 MiB). A token must be given in KiB, the unit of the property.
+ */
+function validateMaxRecordSize(v: PropsValidator, size: Size | undefined): number | undefined {
+  if (size === undefined) {
+    return undefined;
+  }
+  if (size.isUnresolved()) {
+    try {
+      return size.toKibibytes();
+    } catch {
+      v.fail(true, 'maxRecordSize from a token must be given with Size.kibibytes(), the unit of MaxRecordSizeInKiB, got another unit');
+      return undefined;
+    }
+  }
+  const bytes = size.toBytes();
+  const kib = bytes / 1024;
+  v.fail(
+    !Number.isInteger(kib) || kib < LIMITS.minMaxRecordSizeKiB || kib > LIMITS.maxMaxRecordSizeKiB,
+    `maxRecordSize must be a whole number of KiB between ${LIMITS.minMaxRecordSizeKiB} KiB (1 MiB) and ${LIMITS.maxMaxRecordSizeKiB} KiB (10 MiB), ` +
+      `got ${size.toHumanString()} (${bytes} bytes)`,
+  );
+  return Number.isInteger(kib) ? kib : undefined;
+}
+
+/**
+ * Warm throughput is for on-demand streams only, in whole MiB/s from 0
+ * (Kinesis API reference, CreateStream: WarmThroughputMiBps, minimum 0;
+ * "Provisioned capacity mode streams do not support warm throughput").
+ * Above 10 GiB/s the default quota must be raised first: a warning.
+ */
+function validateWarmThroughput(scope: IConstruct, v: PropsValidator, mibps: number | undefined, streamMode: kinesis.StreamMode): void {
+  if (mibps === undefined) {
+    return;
+  }
+  v.fail(
+    streamMode !== kinesis.StreamMode.ON_DEMAND,
+    `warmThroughputMiBps applies to ON_DEMAND streams only, got warmThroughputMiBps ${Token.isUnresolved(mibps) ? '<token>' : mibps} ` +
+      `with streamMode ${streamMode} (provisioned streams scale by their shard count)`,
+  );
+  if (Token.isUnresolved(mibps)) {
+    return;
+  }
+  v.fail(!Number.isInteger(mibps) || mibps < 0, `warmThroughputMiBps must be a whole number of MiB/s, 0 or more, got ${mibps}`);
+  if (Number.isInteger(mibps) && mibps > LIMITS.defaultMaxWarmThroughputMiBps) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:warmThroughputAboveDefaultQuota',
+      `warmThroughputMiBps is ${mibps}: by default Kinesis scales an on-demand stream to at most ${LIMITS.defaultMaxWarmThroughputMiBps} MiB/s ` +
+        '(10 GiB/s); above that the account\'s quota must be raised first, otherwise the deployment fails.',
+    );
+  }
+}
+
+/**
+ * The maximum record size of a stream, in KiB: read from its CloudFormation
+ * resource when it is defined in the app and sets MaxRecordSizeInKiB;
+ * undefined otherwise (Kinesis's default is 1 MiB, which always fits an
+ * invocation).
+ */
+export function streamMaxRecordSizeKiB(stream: kinesis.IStream): number | undefined {
+  const resource = stream.node.defaultChild;
+  if (resource && CfnResource.isCfnResource(resource) && resource.cfnResourceType === 'AWS::Kinesis::Stream') {
+    const kib = (resource as kinesis.CfnStream).maxRecordSizeInKiB;
+    return kib === undefined || Token.isUnresolved(kib) ? undefined : kib;
+  }
+  return undefined;
+}
+
+/**
+ * Lambda invokes the projector with the records' data base64-encoded, and
+ * ends a batch before its payload exceeds 6 MB: larger batches are split by
+ * Lambda itself. A single record whose event cannot fit 6 MB can never be
+ * delivered; AWS still accepts such a stream, so this is a warning.
+ */
+export function warnAboutRecordsAboveInvocationPayload(scope: IConstruct, stream: kinesis.IStream, maxRecordAge: Duration): void {
+  const kib = streamMaxRecordSizeKiB(stream);
+  if (kib === undefined || kib <= MAX_RECORD_KIB_IN_ONE_INVOCATION) {
+    return;
+  }
+  const base64Bytes = 4 * Math.ceil((kib * 1024) / 3);
+  Annotations.of(scope).addWarningV2(
+    'cdk-message-patterns:recordsAboveInvocationPayload',
+    `The stream accepts records up to ${kib} KiB (MaxRecordSizeInKiB ${kib}, maxRecordSize of KinesisCqrsPipeline): base64-encoded in the ` +
+      `Lambda event such a record takes ${base64Bytes} bytes, above Lambda's invocation payload limit of ${LAMBDA_INVOCATION_PAYLOAD_BYTES} bytes ` +
+      `(6 MB). A record above ${MAX_RECORD_KIB_IN_ONE_INVOCATION} KiB cannot reach the projector in any batch: Lambda retries what it cannot ` +
+      `invoke until the record is older than maxRecordAge (${describe(maxRecordAge)}), holding its shard, then sends it to the on-failure ` +
+      `destination. Keep maxRecordSize at ${MAX_RECORD_KIB_IN_ONE_INVOCATION} KiB or less for a stream read by Lambda.`,
+  );
 }
 
 /**
@@ -149,6 +282,7 @@ export function resolveProjectionSettings(scope: IConstruct, props: ProjectionPr
   }
   const iteratorAgeThreshold = props.iteratorAgeThreshold ?? defaultIteratorAgeThreshold(retention.period, maxRecordAge);
   validateIteratorAgeThreshold(v, props, retention, maxRecordAge);
+  const failurePath = resolveFailurePath(scope, v, props);
   v.throwIfInvalid();
 
   return {
@@ -158,6 +292,53 @@ export function resolveProjectionSettings(scope: IConstruct, props: ProjectionPr
     retryAttempts: props.retryAttempts ?? PIPELINE_DEFAULTS.retryAttempts,
     maxRecordAge,
     iteratorAgeThreshold,
+    ...failurePath,
+  };
+}
+
+/**
+ * The metrics and alarms of the on-failure path. Records the event source
+ * gives up on go to the failure queue, or to `failureBucket`; only the
+ * event source mapping's EventCount metrics count those that reach the
+ * bucket (OnFailureDestinationDeliveredEventCount), so a failure bucket turns
+ * them on and alarms on them.
+ */
+function resolveFailurePath(
+  scope: IConstruct,
+  v: PropsValidator,
+  props: ProjectionProps,
+): FailurePathSettings {
+  const bucket = props.failureBucket !== undefined;
+  const explicitMetrics = props.metricsConfig?.metrics;
+  const metricsKnown = explicitMetrics !== undefined && !Token.isUnresolved(explicitMetrics);
+  const eventCountLeftOut = metricsKnown && !explicitMetrics.includes(lambda.MetricType.EVENT_COUNT);
+  v.fail(
+    props.discardedRecordsAlarm === true && eventCountLeftOut,
+    `discardedRecordsAlarm cannot be true when metricsConfig leaves out EventCount, got metricsConfig.metrics [${explicitMetrics?.join(', ')}]: ` +
+      'the alarm watches OnFailureDestinationDeliveredEventCount, one of the EventCount metrics',
+  );
+  if (metricsKnown) {
+    const kafkaOnly = explicitMetrics.filter((m) => m !== lambda.MetricType.EVENT_COUNT);
+    if (kafkaOnly.length > 0) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-message-patterns:projectionMetricsKafkaOnly',
+        `metricsConfig asks for ${kafkaOnly.join(', ')}: Lambda publishes those for Kafka event sources only; a Kinesis event source publishes EventCount.`,
+      );
+    }
+  }
+  if (bucket && eventCountLeftOut && props.discardedRecordsAlarm === undefined) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-message-patterns:failureBucketWithoutEventCount',
+      `failureBucket is set and metricsConfig leaves out EventCount (metricsConfig.metrics [${explicitMetrics.join(', ')}]): records the event ` +
+        'source sends to the bucket raise no alarm, since only OnFailureDestinationDeliveredEventCount counts them.',
+    );
+  }
+  const discardedRecordsAlarm = !eventCountLeftOut && (props.discardedRecordsAlarm ?? bucket);
+  const metricsConfig = props.metricsConfig ?? (discardedRecordsAlarm ? { metrics: [PIPELINE_DEFAULTS.failureBucketMetrics] } : undefined);
+  return {
+    metricsConfig,
+    discardedRecordsAlarm,
+    destinationDeliveryFailuresAlarm: props.destinationDeliveryFailuresAlarm ?? bucket,
   };
 }
 

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EventBusRoute, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, QueueWithDlq, RouteTarget } from '../../src';
 import { CloudFormationModel } from '../../src/core/cloudformation-values';
@@ -26,6 +27,7 @@ const DIMENSION_RESOURCE: Record<string, string> = {
   TableName: 'AWS::DynamoDB::Table',
   RuleName: 'AWS::Events::Rule',
   EventBusName: 'AWS::Events::EventBus',
+  EventSourceMappingUUID: 'AWS::Lambda::EventSourceMapping',
 };
 
 interface AlarmFinding {
@@ -144,11 +146,21 @@ describe('every alarm watches a metric that AWS publishes', () => {
     expect(alarmsWithoutData(stack)).toEqual([]);
   });
 
+  test('KinesisCqrsPipeline with a failure bucket (event source mapping metrics by EventSourceMappingUUID)', () => {
+    const { stack } = testStack();
+    new KinesisCqrsPipeline(stack, 'Ledger', { failureBucket: new s3.Bucket(stack, 'Failures', { enforceSSL: true }) });
+    expect(alarmCount(stack)).toBeGreaterThan(5);
+    expect(alarmsWithoutData(stack)).toEqual([]);
+  });
+
   test('the table names its source for every namespace', () => {
     for (const [namespace, published] of Object.entries(PUBLISHED_METRICS)) {
       expect([namespace, published.source]).toEqual([namespace, expect.stringMatching(/^https:\/\/docs\.aws\.amazon\.com\//)]);
-      for (const set of published.dimensionSets) {
+      for (const set of [...published.dimensionSets, ...Object.values(published.metricDimensionSets ?? {}).flat()]) {
         expect([...set].sort()).toEqual(set);
+      }
+      for (const metric of Object.keys(published.metricDimensionSets ?? {})) {
+        expect(published.metrics).toContain(metric);
       }
     }
   });

@@ -62,6 +62,7 @@ const PLACEMENTS: Record<string, Record<string, Placement[]>> = {
     maxEventAge: [{ page: ROUTE, row: '`maxEventAge`' }],
     deadLetterRetentionPeriod: [{ page: ROUTE, row: 'Dead-letter queue retention' }],
     archiveRetention: [{ page: ROUTE, row: 'Archive', shows: (v) => `kept ${render(v)}` }],
+    maxEventPatternSize: [{ page: ROUTE, row: '`maxEventPatternSize`' }],
   },
   PIPELINE_DEFAULTS: {
     streamMode: [{ page: PIPELINE, row: 'Stream capacity' }],
@@ -77,6 +78,7 @@ const PLACEMENTS: Record<string, Record<string, Placement[]>> = {
     maxRecordAgeShareOfRetention: [{ page: PIPELINE, row: '`maxRecordAge`', shows: share }],
     iteratorAgeShareOfRetention: [{ page: PIPELINE, row: 'Iterator-age alarms', shows: share }],
     failureQueueRetention: [{ page: PIPELINE, row: 'Failure queue', shows: (v) => `retention ${render(v)}` }],
+    failureBucketMetrics: [{ page: PIPELINE, row: '`metricsConfig`', shows: (v) => `${render(v)} with a failure bucket` }],
   },
 };
 

@@ -1,13 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Lazy, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps, Projection } from '../../src';
+import { unpublishedMetricReason } from '../../src/core/published-metrics';
 import { testStack, userFunction } from '../helpers/nag';
 import { normalizedTemplate } from '../helpers/template';
 
@@ -91,6 +94,8 @@ describe('KinesisCqrsPipeline defaults: the read side', () => {
 
 describe('KinesisCqrsPipeline defaults: the projector', () => {
   test('is the library function on nodejs24.x with 256 MB, a 1-minute timeout, active tracing and its configuration', () => {
+    // nodejs24.x is a supported Lambda runtime (deprecation not before 2028,
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported); nodejs20.x is deprecated.
     const { template } = synth();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -487,5 +492,274 @@ describe('KinesisCqrsPipeline.addProjection', () => {
     const projection = new Projection(stack, 'Orders', { stream });
     expect(projection.maxRecordAge.toHours()).toBe(24);
     Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+});
+
+describe('KinesisCqrsPipeline options: record size and warm throughput', () => {
+  // Kinesis Data Streams accepts records up to 10 MiB since 2025; a stream keeps the default of 1 MiB unless
+  // its maximum record size is raised (https://docs.aws.amazon.com/streams/latest/dev/large-records.html).
+  // CreateStream and UpdateMaxRecordSize take MaxRecordSizeInKiB from 1,024 to 10,240
+  // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateMaxRecordSize.html); AWS::Kinesis::Stream
+  // has the property MaxRecordSizeInKiB
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html).
+  test('by default the stream sets neither MaxRecordSizeInKiB (Kinesis keeps 1 MiB) nor WarmThroughputMiBps', () => {
+    synth().template.hasResourceProperties('AWS::Kinesis::Stream', { MaxRecordSizeInKiB: Match.absent(), WarmThroughputMiBps: Match.absent() });
+  });
+
+  test.each<[Size, number]>([
+    [Size.mebibytes(1), 1024],
+    [Size.kibibytes(4096), 4096],
+    [Size.mebibytes(10), 10_240],
+  ])('maxRecordSize %s sets MaxRecordSizeInKiB %p on the stream', (size, kib) => {
+    synth({ maxRecordSize: size }).template.hasResourceProperties('AWS::Kinesis::Stream', { MaxRecordSizeInKiB: kib });
+  });
+
+  test('a maxRecordSize token given in KiB is passed through', () => {
+    const { stack } = testStack();
+    new KinesisCqrsPipeline(stack, 'Ledger', { maxRecordSize: Size.kibibytes(Lazy.number({ produce: () => 2048 })) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', { MaxRecordSizeInKiB: 2048 });
+  });
+
+  test('warmThroughputMiBps sets WarmThroughputMiBps on an on-demand stream', () => {
+    // CreateStream takes WarmThroughputMiBps for on-demand streams in accounts with the minimum throughput
+    // billing commitment (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html); aws-cdk-lib
+    // exposes it on CfnStream only (aws-kinesis/lib/kinesis.generated.ts, `warmThroughputMiBps`).
+    const { template } = synth({ streamMode: kinesis.StreamMode.ON_DEMAND, warmThroughputMiBps: 100 });
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, WarmThroughputMiBps: 100 });
+  });
+
+  test('warmThroughputMiBps above 10 GiB/s gets a warning: the default quota must be raised first', () => {
+    // UpdateStreamWarmThroughput: "By default, you cannot ... Scale to more than 10 GiBps for an on-demand stream"
+    // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateStreamWarmThroughput.html).
+    const { stack } = synth({ streamMode: kinesis.StreamMode.ON_DEMAND, warmThroughputMiBps: 20_000 });
+    Annotations.fromStack(stack).hasWarning('/Test/Ledger', Match.stringLikeRegexp('warmThroughputMiBps is 20000: by default Kinesis scales'));
+    const atQuota = synth({ streamMode: kinesis.StreamMode.ON_DEMAND, warmThroughputMiBps: 10_240 }).stack;
+    Annotations.fromStack(atQuota).hasNoWarning('/Test/Ledger', Match.anyValue());
+  });
+});
+
+describe('KinesisCqrsPipeline: records against the Lambda invocation payload', () => {
+  // Lambda ends a batch when its payload reaches 6 MB ("the batch reaches the payload limit of 6 MB",
+  // https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html; "The payload size reaches 6 MB. You cannot modify
+  // this limit", https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html), and the records'
+  // data is base64-encoded in the event (`kinesis.data`, same page). A record whose event cannot fit 6 MB cannot be
+  // invoked; errors before invocation are retried until the records exceed MaximumRecordAgeInSeconds
+  // (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).
+  const warningAt = (stack: Stack, path: string) =>
+    Annotations.fromStack(stack).findWarning(path, Match.stringLikeRegexp('cannot reach the projector in any batch'));
+
+  test('a maximum record size whose base64 form cannot fit one invocation gets a warning on the projection, naming the values', () => {
+    const { stack } = synth({ maxRecordSize: Size.mebibytes(10) });
+    const warnings = warningAt(stack, '/Test/Ledger/Projection');
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(
+      /records up to 10240 KiB \(MaxRecordSizeInKiB 10240, maxRecordSize of KinesisCqrsPipeline\).*13981016 bytes.*6291456 bytes.*above 4607 KiB.*maxRecordAge \(3 days 12 hours\)/,
+    );
+  });
+
+  test.each([Size.mebibytes(1), Size.mebibytes(4), Size.kibibytes(4607)])('maxRecordSize %s fits one invocation: no warning', (size) => {
+    expect(warningAt(synth({ maxRecordSize: size }).stack, '/Test/Ledger/Projection')).toEqual([]);
+  });
+
+  test('4,608 KiB is the first size that does not fit: 6,291,456 bytes of base64 leave no room for the event around it', () => {
+    expect(warningAt(synth({ maxRecordSize: Size.kibibytes(4608) }).stack, '/Test/Ledger/Projection')).toHaveLength(1);
+  });
+
+  test('each added projection and a Projection on its own read the size from a stream defined in the app', () => {
+    const { stack } = testStack();
+    const pipeline = new KinesisCqrsPipeline(stack, 'Ledger', { maxRecordSize: Size.mebibytes(8) });
+    pipeline.addProjection('OrdersV2');
+    const stream = new kinesis.Stream(stack, 'Events');
+    (stream.node.defaultChild as kinesis.CfnStream).maxRecordSizeInKiB = 6144;
+    new Projection(stack, 'Orders', { stream });
+    for (const path of ['/Test/Ledger/Projection', '/Test/Ledger/OrdersV2', '/Test/Orders']) {
+      expect(warningAt(stack, path)).toHaveLength(1);
+    }
+  });
+
+  test('an imported stream, whose size is unknown at synth, gets no warning', () => {
+    const { stack } = synth({}, (s) => ({ stream: kinesis.Stream.fromStreamArn(s, 'Events', 'arn:aws:kinesis:eu-west-1:123456789012:stream/events') }));
+    expect(warningAt(stack, '/Test/Ledger/Projection')).toEqual([]);
+  });
+});
+
+describe('KinesisCqrsPipeline options: a failure bucket', () => {
+  const bucket = (stack: Stack, key?: kms.IKey) =>
+    new s3.Bucket(stack, 'Failures', key ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key } : { enforceSSL: true });
+  const withBucket = (stack: Stack) => ({ failureBucket: bucket(stack) });
+  const BUCKET_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Failures'), 'Arn'] };
+
+  test('is the event source mapping\'s on-failure destination instead of the failure queue', () => {
+    // Kinesis event source mappings take an SQS queue, an SNS topic or an S3 bucket as on-failure destination; for an S3
+    // destination Lambda sends the entire invocation record with the metadata, where the others get metadata only
+    // (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html; DestinationConfig OnFailure,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-onfailure.html).
+    const { template, pipeline } = synth({}, withBucket);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: BUCKET_ARN } } });
+    expect(pipeline.projection.failureBucket).toBeDefined();
+  });
+
+  test('the failure queue stays, for the records the projector parks', () => {
+    const { template } = synth({}, withBucket);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAILURE_QUEUE_URL: { Ref: Match.stringLikeRegexp('^LedgerProjectionFailureQueue') } }) },
+    });
+  });
+
+  test('the projector\'s role may put objects in the bucket and list it, nothing more, and the mapping waits for it', () => {
+    // Lambda needs s3:PutObject and s3:ListBucket on an S3 on-failure destination
+    // (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html, "Your execution role must have permissions
+    // for the destination"); aws-cdk-lib's S3OnFailureDestination grants grantReadWrite instead
+    // (aws-lambda-event-sources/lib/s3-onfailuire-destination.ts).
+    const { template } = synth({}, withBucket);
+    const statements = projectorStatements(template).filter((s) => JSON.stringify(s).includes('Failures'));
+    expect(statements).toEqual([
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Failures/), 'Arn'] }, '/*']] } },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Failures/), 'Arn'] } },
+    ]);
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+    expect(mapping.DependsOn).toEqual([expect.stringMatching(/^LedgerProjectionProjectorPolicy/)]);
+  });
+
+  test('a bucket encrypted with a customer-managed key: the role may generate data keys with it', () => {
+    // "If you've enabled encryption with your own KMS key for an S3 destination, kms:GenerateDataKey is required"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html).
+    const { template } = synth({}, (stack) => ({ failureBucket: bucket(stack, new kms.Key(stack, 'BucketKey', { enableKeyRotation: true })) }));
+    expect(projectorStatements(template)).toContainEqual({
+      Action: 'kms:GenerateDataKey',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BucketKey/), 'Arn'] },
+    });
+  });
+
+  test('turns on the EventCount metrics and alarms on records sent to the bucket and on failed deliveries', () => {
+    const { template, pipeline } = synth({}, withBucket);
+    // MetricsConfig EventCount (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-metricsconfig.html)
+    // publishes OnFailureDestinationDeliveredEventCount by EventSourceMappingUUID
+    // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics);
+    // Ref of AWS::Lambda::EventSourceMapping is the mapping's ID
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#aws-resource-lambda-eventsourcemapping-return-values).
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: { Metrics: ['EventCount'] } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'OnFailureDestinationDeliveredEventCount',
+      Dimensions: [{ Name: 'EventSourceMappingUUID', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjectorKinesisEventSource') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // DestinationDeliveryFailures: "For asynchronous invocation and supported event source mappings, the number of
+    // times that Lambda attempts to send an event to a destination but fails" (same metrics page), by FunctionName.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'DestinationDeliveryFailures',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    const { discardedRecordsAlarm, destinationDeliveryFailuresAlarm } = pipeline.projection;
+    expect(pipeline.projection.alarms).toEqual(expect.arrayContaining([discardedRecordsAlarm, destinationDeliveryFailuresAlarm]));
+    expect(pipeline.alarms).toHaveLength(7);
+  });
+
+  test('every alarm watches a metric Lambda publishes under those dimensions', () => {
+    const { template } = synth({}, withBucket);
+    const reasons = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) =>
+      unpublishedMetricReason(a.Properties.Namespace, a.Properties.MetricName, a.Properties.Dimensions.map((d: { Name: string }) => d.Name)),
+    );
+    expect(reasons.filter((r) => r !== undefined)).toEqual([]);
+  });
+
+  test('the alarm descriptions point at the bucket', () => {
+    const { template } = synth({}, withBucket);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      AlarmDescription: Match.stringLikeRegexp('are skipped to the failure bucket'),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmDescription: Match.stringLikeRegexp('parked records it can never project: see the failure queue\\.$'),
+    });
+  });
+
+  test('both alarms can be switched off; metricsConfig can be set explicitly', () => {
+    const { template, pipeline } = synth(
+      { discardedRecordsAlarm: false, destinationDeliveryFailuresAlarm: false, metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } },
+      withBucket,
+    );
+    expect(pipeline.projection.discardedRecordsAlarm).toBeUndefined();
+    expect(pipeline.projection.destinationDeliveryFailuresAlarm).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: { Metrics: ['EventCount'] } });
+  });
+
+  test('metricsConfig without EventCount: no alarm on records sent to the bucket, and a warning that says why', () => {
+    const { stack, template } = synth({ metricsConfig: { metrics: [] } }, withBucket);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'OnFailureDestinationDeliveredEventCount' }, 0);
+    Annotations.fromStack(stack).hasWarning('/Test/Ledger/Projection', Match.stringLikeRegexp('failureBucket is set and metricsConfig leaves out EventCount'));
+  });
+
+  test('works with a custom projector (its role gets the grants) and with enhanced fan-out', () => {
+    const custom = synth({}, (stack) => ({ ...withBucket(stack), projector: userFunction(stack, 'Custom', Duration.seconds(30)) })).template;
+    custom.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^CustomServiceRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject' }), Match.objectLike({ Action: 's3:ListBucket' })]) },
+    });
+    const fanOut = synth({ enhancedFanOut: true }, withBucket).template;
+    fanOut.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerProjectionConsumer'), 'ConsumerARN'] },
+      DestinationConfig: { OnFailure: { Destination: BUCKET_ARN } },
+    });
+  });
+
+  test('addProjection takes its own failure bucket', () => {
+    const { template } = synth({}, undefined, (p) => {
+      p.addProjection('OrdersV2', { failureBucket: bucket(Stack.of(p)) });
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^LedgerOrdersV2Projector') },
+      DestinationConfig: { OnFailure: { Destination: BUCKET_ARN } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerProjectionFailureQueue'), 'Arn'] } } },
+    });
+  });
+});
+
+describe('KinesisCqrsPipeline options: event source mapping metrics', () => {
+  test('by default the mapping has no MetricsConfig (opt-in metrics, not needed by the default alarms)', () => {
+    // Lambda publishes event source mapping metrics only when MetricsConfig asks for them
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
+    synth().template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: Match.absent() });
+  });
+
+  test('metricsConfig is passed to the mapping', () => {
+    synth({ metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } }).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MetricsConfig: { Metrics: ['EventCount'] },
+    });
+  });
+
+  test('discardedRecordsAlarm without a failure bucket turns EventCount on and alarms on the failure queue path too', () => {
+    const { template, pipeline } = synth({ discardedRecordsAlarm: true });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: { Metrics: ['EventCount'] } });
+    expect(pipeline.projection.discardedRecordsAlarm).toBeDefined();
+    expect(pipeline.projection.destinationDeliveryFailuresAlarm).toBeUndefined();
+  });
+
+  test('Kafka-only metric types get a warning: a Kinesis event source publishes EventCount', () => {
+    // ErrorCount and KafkaMetrics are for Amazon MSK and self-managed Apache Kafka
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
+    const { stack } = synth({ metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT, lambda.MetricType.ERROR_COUNT] } });
+    Annotations.fromStack(stack).hasWarning('/Test/Ledger/Projection', Match.stringLikeRegexp('metricsConfig asks for ErrorCount'));
+  });
+
+  test('the metrics are exposed', () => {
+    const { pipeline } = synth();
+    expect(pipeline.projection.metricDiscardedRecords().metricName).toBe('OnFailureDestinationDeliveredEventCount');
+    expect(pipeline.projection.metricDestinationDeliveryFailures().metricName).toBe('DestinationDeliveryFailures');
   });
 });

@@ -1,15 +1,17 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
+import { alarmTopic, nagApp, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 function findings(setup: (stack: Stack) => KinesisCqrsPipelineProps, withProjection = false) {
   const { app, stack } = testStack(true);
@@ -22,6 +24,37 @@ function findings(setup: (stack: Stack) => KinesisCqrsPipelineProps, withProject
 
 const key = (stack: Stack, id: string) => new kms.Key(stack, id, { enableKeyRotation: true });
 
+/**
+ * A bucket standing for the user's failure bucket: encrypted with its own key,
+ * versioned, TLS only, no public access. The packs' findings on the bucket's
+ * own configuration (access logs, replication) are the user's to settle, so
+ * they are acknowledged on the bucket only; what the library adds (the
+ * projector's permissions) is still checked.
+ */
+function userBucket(stack: Stack, id: string): s3.Bucket {
+  const bucket = new s3.Bucket(stack, id, {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key(stack, `${id}Key`),
+    enforceSSL: true,
+    versioned: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  });
+  Validations.of(bucket).acknowledge(
+    ...USER_BUCKET_RULES.map((rule) => ({ id: rule, reason: "The test's stand-in for the user's failure bucket: its logging and replication are the user's choice." })),
+  );
+  return bucket;
+}
+
+const USER_BUCKET_RULES = [
+  'AwsSolutions-S1',
+  'HIPAA.Security-S3BucketLoggingEnabled',
+  'HIPAA.Security-S3BucketReplicationEnabled',
+  'NIST.800.53.R5-S3BucketLoggingEnabled',
+  'NIST.800.53.R5-S3BucketReplicationEnabled',
+  'PCI.DSS.321-S3BucketLoggingEnabled',
+  'PCI.DSS.321-S3BucketReplicationEnabled',
+];
+
 describe('KinesisCqrsPipeline passes AwsSolutions, Serverless, HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1', () => {
   test.each<[string, (stack: Stack) => KinesisCqrsPipelineProps, boolean]>([
     ['with defaults', () => ({}), false],
@@ -29,6 +62,19 @@ describe('KinesisCqrsPipeline passes AwsSolutions, Serverless, HIPAA Security, N
     ['with a second projection', () => ({}), true],
     ['with enhanced fan-out and an on-demand stream', () => ({ enhancedFanOut: true, streamMode: kinesis.StreamMode.ON_DEMAND }), false],
     ['with customer-managed keys', (stack) => ({ encryptionKey: key(stack, 'Key'), streamEncryptionKey: key(stack, 'StreamKey') }), false],
+    ['with a failure bucket and its alarms', (stack) => ({ failureBucket: userBucket(stack, 'Failures') }), true],
+    ['with a failure bucket, enhanced fan-out and an on-demand stream kept warm', (stack) => ({
+      failureBucket: userBucket(stack, 'Failures'),
+      enhancedFanOut: true,
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      warmThroughputMiBps: 50,
+    }), false],
+    ['with large records and event source mapping metrics', () => ({
+      maxRecordSize: Size.mebibytes(4),
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+      discardedRecordsAlarm: true,
+      destinationDeliveryFailuresAlarm: true,
+    }), false],
   ])('%s: no error and no warning', (_name, setup, withProjection) => {
     expect(findings(setup, withProjection).findings).toEqual([]);
   });
@@ -71,6 +117,28 @@ describe('KinesisCqrsPipeline acknowledgements', () => {
     ]);
   });
 
+  test('a failure bucket adds one acknowledgement, on the projector\'s policy: the object wildcard of that bucket', () => {
+    const { pipeline } = findings((stack) => ({ failureBucket: userBucket(stack, 'Failures') }));
+    const bucketId = Stack.of(pipeline).getLogicalId(pipeline.projection.failureBucket!.node.defaultChild as s3.CfnBucket);
+    expect(acknowledgedRules(pipeline.projection.node.findChild('ProjectorPolicy'))).toEqual([
+      ...expected(ACKNOWLEDGEMENTS.xrayWritePermissions),
+      [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`, ACKNOWLEDGEMENTS.failureBucketObjects.reason],
+    ]);
+  });
+
+  test('a failure bucket of another stack is named by its import, as in the template the packs read', () => {
+    // GIVEN a bucket in a storage stack; cross-stack references become Fn::ImportValue when the app is prepared
+    const app = nagApp();
+    const storage = new Stack(app, 'Storage');
+    const failures = userBucket(storage, 'Failures');
+    const stack = new Stack(app, 'Test');
+    const pipeline = new KinesisCqrsPipeline(stack, 'Ledger', { failureBucket: failures });
+    // WHEN the packs run THEN nothing is reported
+    expect(nagFindings(app)).toEqual([]);
+    const ids = acknowledgedRules(pipeline.projection.node.findChild('ProjectorPolicy')).map(([id]) => id);
+    expect(ids).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::Storage:ExportsOutputFnGetAttFailures.*Arn.*\/\*\]$/));
+  });
+
   test('a custom projector is left to its owner: nothing is acknowledged on it', () => {
     const { pipeline } = findings((stack) => ({ projector: userFunction(stack, 'Fn', Duration.seconds(30)) }));
     for (const entry of [ACKNOWLEDGEMENTS.streamProjectorFunction]) {
@@ -106,8 +174,13 @@ describe('KinesisCqrsPipeline acknowledgements', () => {
       new sources.KinesisEventSource(stream, { startingPosition: lambda.StartingPosition.TRIM_HORIZON, onFailure: new sources.SqsDlq(failureQueue) }),
     );
     fn.metricErrors().createAlarm(stack, 'Alarm', { threshold: 0, evaluationPeriods: 1 });
+    const failures = new s3.Bucket(stack, 'Failures');
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [failures.arnForObjects('*')] }));
     // WHEN the packs run
     const reported = new Set(nagFindings(app).map((f) => f.rule));
+    // THEN the object wildcard on the bucket is reported, named after the bucket
+    const failuresId = stack.getLogicalId(failures.node.defaultChild as s3.CfnBucket);
+    expect(reported).toContain(`AwsSolutions-IAM5[Resource::<${failuresId}.Arn>/*]`);
     // THEN every rule this construct acknowledges is among the findings
     const entries = [
       ACKNOWLEDGEMENTS.failureDestinationHasNoDlq,

@@ -1,5 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
 import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, hours, mostly as mostlyOf, seconds } from '../helpers/properties';
@@ -7,13 +9,20 @@ import { assertPassesPacks, assertSynthesizesOrRejects, expectOurError, hours, m
 /** Every prop name an error may name. */
 const PROP_NAMES = [
   'streamMode', 'shardCount', 'retentionPeriod', 'partitionKey', 'projectorMemorySize', 'projectorTimeout', 'batchSize',
-  'maxBatchingWindow', 'parallelizationFactor', 'retryAttempts', 'maxRecordAge', 'iteratorAgeThreshold',
+  'maxBatchingWindow', 'parallelizationFactor', 'retryAttempts', 'maxRecordAge', 'iteratorAgeThreshold', 'maxRecordSize', 'warmThroughputMiBps',
+  'discardedRecordsAlarm',
 ];
+
+/** Props, and whether the pipeline gets a failure bucket (created in the sample's stack). */
+interface Sample {
+  readonly props: KinesisCqrsPipelineProps;
+  readonly failureBucket: boolean;
+}
 
 /** Mostly values inside the valid range, sometimes outside it. */
 const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => mostlyOf(valid, invalid, 15);
 
-const sample: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
+const pipelineProps: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
   {
     streamMode: fc.constantFrom(kinesis.StreamMode.PROVISIONED, kinesis.StreamMode.PROVISIONED, kinesis.StreamMode.ON_DEMAND),
     shardCount: mostly(fc.integer({ min: 1, max: 64 }), fc.integer({ min: -3, max: 0 })),
@@ -32,15 +41,39 @@ const sample: fc.Arbitrary<KinesisCqrsPipelineProps> = fc.record(
     failureQueueAlarm: fc.boolean(),
     projectorErrorsAlarm: fc.boolean(),
     streamIteratorAgeAlarm: fc.boolean(),
+    maxRecordSize: mostly(fc.integer({ min: 1024, max: 10_240 }), fc.integer({ min: 1, max: 1023 })).map((kib) => Size.kibibytes(kib)),
+    warmThroughputMiBps: mostly(fc.integer({ min: 0, max: 10_240 }), fc.constant(-1)),
+    metricsConfig: fc.constantFrom<lambda.MetricsConfig>({ metrics: [] }, { metrics: [lambda.MetricType.EVENT_COUNT] }),
+    discardedRecordsAlarm: fc.boolean(),
   },
   { requiredKeys: [] },
 ).map((props) => {
-  // On-demand streams take no shard count: a positive one is dropped so that the sample stays mostly valid.
-  const onDemandWithShards = props.streamMode === kinesis.StreamMode.ON_DEMAND && props.shardCount !== undefined && props.shardCount > 0;
-  return onDemandWithShards ? { ...props, shardCount: undefined } : props;
+  // On-demand streams take no shard count, provisioned ones no warm throughput: a valid value given to the other
+  // mode is dropped so that the sample stays mostly valid.
+  const onDemand = props.streamMode === kinesis.StreamMode.ON_DEMAND;
+  const onDemandWithShards = onDemand && props.shardCount !== undefined && props.shardCount > 0;
+  const provisionedWarm = !onDemand && props.warmThroughputMiBps !== undefined && props.warmThroughputMiBps >= 0;
+  return {
+    ...props,
+    shardCount: onDemandWithShards ? undefined : props.shardCount,
+    warmThroughputMiBps: provisionedWarm ? undefined : props.warmThroughputMiBps,
+  };
 });
 
-const create = (stack: Stack, props: KinesisCqrsPipelineProps) => new KinesisCqrsPipeline(stack, 'Ledger', props);
+const sample: fc.Arbitrary<Sample> = fc.record({ props: pipelineProps, failureBucket: fc.boolean() });
+
+const create = (stack: Stack, { props, failureBucket }: Sample) =>
+  new KinesisCqrsPipeline(stack, 'Ledger', { ...props, failureBucket: failureBucket ? userBucket(stack) : undefined });
+
+/** The user's failure bucket: its own logging and replication are the user's to settle (acknowledged on it only). */
+function userBucket(stack: Stack): s3.Bucket {
+  const bucket = new s3.Bucket(stack, 'Failures', { enforceSSL: true, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+  const rules = ['AwsSolutions-S1', 'S3BucketLoggingEnabled', 'S3BucketReplicationEnabled', 'S3DefaultEncryptionKMS'];
+  const packs = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+  const ids = [rules[0], ...packs.flatMap((pack) => rules.slice(1).map((rule) => `${pack}-${rule}`))];
+  Validations.of(bucket).acknowledge(...ids.map((id) => ({ id, reason: "The test's stand-in for the user's failure bucket." })));
+  return bucket;
+}
 
 const expectError = (error: unknown) => expectOurError(error, { at: /^Test\/Ledger(\/Projection)?: /, naming: PROP_NAMES });
 
@@ -49,9 +82,21 @@ describe('KinesisCqrsPipeline with random props', () => {
     assertSynthesizesOrRejects(sample, {
       create,
       expectError,
-      expectValid: ({ template }, props) => {
+      expectValid: ({ template }, { props, failureBucket }) => {
         expect(JSON.stringify(template.toJSON())).not.toMatch(/undefined|NaN|Infinity/);
         const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0].Properties;
+        const stream = Object.values(template.findResources('AWS::Kinesis::Stream'))[0].Properties;
+        // The stream's record size is the one asked for, in KiB (or Kinesis's default when left out).
+        expect(stream.MaxRecordSizeInKiB).toBe(props.maxRecordSize?.toKibibytes());
+        expect(stream.WarmThroughputMiBps).toBe(props.warmThroughputMiBps);
+        // Records the event source gives up on go to the bucket when there is one, and something always counts them:
+        // the failure-queue alarm, or the EventCount metric behind the discarded-records alarm.
+        const destination = JSON.stringify(mapping.DestinationConfig.OnFailure.Destination);
+        expect(destination).toMatch(failureBucket ? /Failures/ : /FailureQueue/);
+        const discardedAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'OnFailureDestinationDeliveredEventCount' } });
+        if (Object.keys(discardedAlarms).length > 0) {
+          expect(mapping.MetricsConfig.Metrics).toContain('EventCount');
+        }
         expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
         expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
         expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);

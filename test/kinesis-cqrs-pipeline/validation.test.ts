@@ -1,8 +1,10 @@
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { KinesisCqrsPipeline, KinesisCqrsPipelineProps } from '../../src';
 import { testStack, userFunction } from '../helpers/nag';
 
@@ -39,6 +41,8 @@ describe('KinesisCqrsPipeline validation: the stream', () => {
     ['shardCount', { shardCount: 2 }],
     ['retentionPeriod', { retentionPeriod: Duration.days(2) }],
     ['streamRemovalPolicy', { streamRemovalPolicy: RemovalPolicy.DESTROY }],
+    ['maxRecordSize', { maxRecordSize: Size.mebibytes(2) }],
+    ['warmThroughputMiBps', { warmThroughputMiBps: 10 }],
   ])('%s together with an existing stream is rejected', (prop, props) => {
     expect(build(props, importedStream)).toThrow(`${prop} cannot be set together with stream`);
   });
@@ -46,6 +50,33 @@ describe('KinesisCqrsPipeline validation: the stream', () => {
   test('streamEncryptionKey together with an existing stream is rejected', () => {
     expect(build({}, (stack) => ({ ...importedStream(stack), streamEncryptionKey: new kms.Key(stack, 'Key') }))).toThrow(
       /streamEncryptionKey cannot be set together with stream/,
+    );
+  });
+
+  // MaxRecordSizeInKiB: "Specify a value between 1024 and 10240 KiB (1 to 10 MiB)", an integer
+  // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateMaxRecordSize.html).
+  test.each([Size.kibibytes(1023), Size.kibibytes(10_241), Size.mebibytes(11)])('maxRecordSize %s outside 1 to 10 MiB is rejected', (size) => {
+    expect(build({ maxRecordSize: size })).toThrow(/maxRecordSize must be a whole number of KiB between 1024 KiB \(1 MiB\) and 10240 KiB \(10 MiB\), got/);
+  });
+
+  test('a maxRecordSize that is not a whole number of KiB is rejected', () => {
+    expect(build({ maxRecordSize: Size.bytes(2 * 1024 * 1024 + 1) })).toThrow(/maxRecordSize must be a whole number of KiB .* \(2097153 bytes\)/);
+  });
+
+  test('a maxRecordSize token in another unit than KiB is rejected: it cannot be converted at synth', () => {
+    expect(build({ maxRecordSize: Size.mebibytes(Lazy.number({ produce: () => 2 })) })).toThrow(/maxRecordSize from a token must be given with Size.kibibytes\(\)/);
+  });
+
+  test('warmThroughputMiBps with a provisioned stream (the default) is rejected', () => {
+    // "Provisioned capacity mode streams do not support warm throughput configuration"
+    // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateStreamWarmThroughput.html).
+    expect(build({ warmThroughputMiBps: 50 })).toThrow(/warmThroughputMiBps applies to ON_DEMAND streams only, got warmThroughputMiBps 50 with streamMode PROVISIONED/);
+  });
+
+  test.each([-1, 2.5])('warmThroughputMiBps %p is rejected (a whole number of MiB/s, 0 or more)', (value) => {
+    // CreateStream WarmThroughputMiBps: an integer, minimum 0 (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html).
+    expect(build({ streamMode: kinesis.StreamMode.ON_DEMAND, warmThroughputMiBps: value })).toThrow(
+      `warmThroughputMiBps must be a whole number of MiB/s, 0 or more, got ${value}`,
     );
   });
 
@@ -58,6 +89,9 @@ describe('KinesisCqrsPipeline validation: the stream', () => {
     const token = Lazy.number({ produce: () => 2 });
     expect(build({ shardCount: token, batchSize: token, retryAttempts: token, parallelizationFactor: token })).not.toThrow();
     expect(build({ partitionKey: Lazy.string({ produce: () => 'id' }) })).not.toThrow();
+    expect(build({ maxRecordSize: Size.kibibytes(token) })).not.toThrow();
+    expect(build({ streamMode: kinesis.StreamMode.ON_DEMAND, warmThroughputMiBps: token })).not.toThrow();
+    expect(build({ metricsConfig: { metrics: Lazy.list({ produce: () => ['EventCount'] }) as lambda.MetricType[] }, discardedRecordsAlarm: true })).not.toThrow();
   });
 });
 
@@ -135,6 +169,15 @@ describe('KinesisCqrsPipeline validation: the projection', () => {
       "conflictingEventsAlarm cannot be true together with projector: only the library's projector writes the ConflictingEvents metric",
     );
     expect(build({ conflictingEventsAlarm: false }, customProjector)).not.toThrow();
+  });
+
+  test('discardedRecordsAlarm: true with metricsConfig leaving out EventCount is rejected (the alarm\'s metric would never be published)', () => {
+    // OnFailureDestinationDeliveredEventCount is one of the EventCount metrics, published only when MetricsConfig
+    // includes EventCount (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
+    expect(build({ discardedRecordsAlarm: true, metricsConfig: { metrics: [] } })).toThrow(
+      /discardedRecordsAlarm cannot be true when metricsConfig leaves out EventCount, got metricsConfig.metrics \[\]/,
+    );
+    expect(build({ discardedRecordsAlarm: false, metricsConfig: { metrics: [] } }, (stack) => ({ failureBucket: new s3.Bucket(stack, 'B') }))).not.toThrow();
   });
 
   test('addProjection validates its own options', () => {
