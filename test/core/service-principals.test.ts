@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -26,7 +27,14 @@ import { userFunction } from '../helpers/nag';
  * IAM User Guide, "The confused deputy problem",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
  *
- * Two exceptions, each documented by AWS:
+ * A KMS encryption-context condition that names the resource (the event
+ * bus, `kms:EncryptionContext:aws:events:event-bus:arn`) or the account's log
+ * deliveries (`kms:EncryptionContext:SourceArn`) scopes a key statement too:
+ * the key then serves only what that context names ("Encrypting EventBridge
+ * archives with AWS KMS keys" and "Encrypting event bus logs with AWS KMS in
+ * EventBridge", whose key policies are conditioned so).
+ *
+ * Four exceptions, each documented by AWS:
  * - events.amazonaws.com in the key policy of an encrypted SNS topic: "Adding
  *   the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS
  *   policy is not supported for EventBridge-to-encrypted topics"
@@ -34,7 +42,16 @@ import { userFunction } from '../helpers/nag';
  * - lambda.amazonaws.com in the trust policy of a function's execution role,
  *   which Lambda assumes only for the functions that name the role (AWS
  *   Lambda Developer Guide, "Defining Lambda function permissions with an
- *   execution role", https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+ *   execution role", https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html);
+ * - sns.amazonaws.com in the trust policy of a topic's delivery status logging
+ *   role, which SNS assumes only for the topics whose attributes name it; the
+ *   trust policy AWS gives has no condition (Amazon SNS Developer Guide,
+ *   "Prerequisites for delivery status logging",
+ *   https://docs.aws.amazon.com/sns/latest/dg/topics-attrib-prereq.html);
+ * - kms:DescribeKey for events.amazonaws.com in the key policy of an
+ *   encrypted archive, written by aws-cdk-lib's `Archive` without a condition,
+ *   as the guide's example has it (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html):
+ *   DescribeKey takes no encryption context, and reveals the key's metadata only.
  */
 
 const FLAGS = {
@@ -47,7 +64,7 @@ interface Finding {
   readonly problem: string;
 }
 
-const SCOPING_KEYS = ['aws:sourcearn', 'aws:sourceaccount'];
+const SCOPING_KEYS = ['aws:sourcearn', 'aws:sourceaccount', 'kms:encryptioncontext:aws:events:event-bus:arn', 'kms:encryptioncontext:sourcearn'];
 
 function scoped(condition: Record<string, Record<string, unknown>> | undefined): boolean {
   return Object.values(condition ?? {}).some((byKey) => Object.keys(byKey).some((key) => SCOPING_KEYS.includes(key.toLowerCase())));
@@ -75,6 +92,11 @@ function findings(stack: Stack): Finding[] {
       .filter((r) => r.Type === 'AWS::SNS::Topic' && r.Properties?.KmsMasterKeyId?.['Fn::GetAtt'])
       .map((r) => r.Properties.KmsMasterKeyId['Fn::GetAtt'][0]),
   );
+  const archiveKeys = new Set(
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Archive' && r.Properties?.KmsKeyIdentifier?.['Fn::GetAtt'])
+      .map((r) => r.Properties.KmsKeyIdentifier['Fn::GetAtt'][0]),
+  );
   const out: Finding[] = [];
   for (const [id, r] of Object.entries(resources)) {
     const document =
@@ -101,7 +123,9 @@ function findings(stack: Stack): Finding[] {
       for (const service of services(statement)) {
         const exception =
           (service === 'events.amazonaws.com' && r.Type === 'AWS::KMS::Key' && topicKeys.has(id)) ||
-          (service === 'lambda.amazonaws.com' && r.Type === 'AWS::IAM::Role');
+          (service === 'lambda.amazonaws.com' && r.Type === 'AWS::IAM::Role') ||
+          (service === 'sns.amazonaws.com' && r.Type === 'AWS::IAM::Role') ||
+          (service === 'events.amazonaws.com' && r.Type === 'AWS::KMS::Key' && statement.Action === 'kms:DescribeKey' && archiveKeys.has(id));
         if (!exception && !scoped(statement.Condition)) {
           out.push({ resource: id, problem: `${service} allowed ${JSON.stringify(statement.Action)} without aws:SourceArn or aws:SourceAccount` });
         }
@@ -140,6 +164,19 @@ function everything(context: Record<string, unknown>): Stack {
     targets: [RouteTarget.eventBus(events.EventBus.fromEventBusArn(stack, 'Other', 'arn:aws:events:us-east-1:222222222222:event-bus/other'))],
   });
   new KinesisCqrsPipeline(stack, 'Ledger');
+  // The options added for the current AWS features: an archived FIFO topic with delivery status logging, a bus with
+  // a customer-managed key, logging and an archive, and an encrypted Kinesis stream as a target.
+  new FanoutTopic(stack, 'Archived', {
+    fifo: true,
+    messageRetentionPeriodInDays: 7,
+    loggingConfigs: [{ protocol: sns.LoggingProtocol.SQS, successFeedbackSampleRate: 10 }],
+  });
+  new EventBusRoute(stack, 'Encrypted', {
+    eventPattern: { source: ['shop'] },
+    eventBusProps: { kmsKey: new kms.Key(stack, 'BusKey'), logConfig: { level: events.Level.ERROR } },
+    archive: {},
+    targets: [RouteTarget.kinesisStream(new kinesis.Stream(stack, 'Stream', { encryption: kinesis.StreamEncryption.KMS }))],
+  });
   return stack;
 }
 
@@ -156,6 +193,8 @@ describe('service principals are scoped in every policy the library writes', () 
       'AWS::KMS::Key sns.amazonaws.com',
       'AWS::KMS::Key cloudwatch.amazonaws.com',
       'AWS::KMS::Key s3.amazonaws.com',
+      'AWS::KMS::Key delivery.logs.amazonaws.com',
+      'AWS::IAM::Role sns.amazonaws.com',
       'AWS::IAM::Role events.amazonaws.com',
       'AWS::IAM::Role lambda.amazonaws.com',
       'AWS::IAM::Role states.amazonaws.com', // the test's state machine
