@@ -5,4 +5,7 @@ export * from './filtered-subscription';
 export * from './fanout-topic';
 export * from './routing';
 export * from './core/async-invoke-options';
+export * from './core/consumer-alarm-options';
+export * from './alarm-topic';
+export * from './messaging-dashboard';
 export * from './messaging-checks';

@@ -58,8 +58,23 @@ export function queueNotEmptyAlarm(
   description: string,
   action?: cloudwatch.IAlarmAction,
 ): cloudwatch.Alarm {
-  const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
-  return thresholdAlarm(scope, id, metric, 0, description, action);
+  return thresholdAlarm(scope, id, queueDepthMetric(queue), 0, description, action);
+}
+
+/**
+ * The visible messages of `queue`, the maximum over one minute: the metric of
+ * {@link queueNotEmptyAlarm}.
+ */
+export function queueDepthMetric(queue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM, ...props });
+}
+
+/**
+ * The age of the oldest message in `queue`, in seconds, the maximum over one
+ * minute: the metric of {@link oldestMessageAgeAlarm}.
+ */
+export function oldestMessageAgeMetric(queue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM, ...props });
 }
 
 /**
@@ -73,11 +88,10 @@ export function oldestMessageAgeAlarm(
   threshold: Duration,
   action?: cloudwatch.IAlarmAction,
 ): cloudwatch.Alarm {
-  const metric = queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
   return thresholdAlarm(
     scope,
     id,
-    metric,
+    oldestMessageAgeMetric(queue),
     threshold.toSeconds(),
     `The oldest message has waited longer than ${threshold.toHumanString()}: consumers are failing or falling behind.`,
     action,
@@ -95,7 +109,8 @@ export class ConstructAlarms {
 
   constructor(
     private readonly scope: Construct,
-    private readonly action?: cloudwatch.IAlarmAction,
+    /** The action every alarm of the set notifies. */
+    public readonly action?: cloudwatch.IAlarmAction,
   ) {}
 
   /** A {@link thresholdAlarm} on `metric`, unless `enabled` is false. */

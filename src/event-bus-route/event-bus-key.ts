@@ -2,16 +2,7 @@ import { Annotations, Aws, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { Acknowledgement } from '../core/failure-queue';
 import { EVENTS_SERVICE } from '../core/service-keys';
-
-/** The dead-letter queue of an event bus, not of rule targets nor of another queue. */
-export const EVENT_BUS_DEAD_LETTER_QUEUE: Acknowledgement = {
-  ids: ['AwsSolutions-SQS3'],
-  reason:
-    'This queue is the dead-letter queue of an EventBridge event bus (named in its DeadLetterConfig), which the rule does not look at: ' +
-    'it only counts SQS redrive policies and Lambda dead-letter configs. It is alarmed on its depth.',
-};
 
 /** The service principal that delivers vended logs (event bus logs among them). */
 export const LOG_DELIVERY_SERVICE = 'delivery.logs.amazonaws.com';

@@ -4,12 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { allowEventsToUseBusKey, EVENT_BUS_DEAD_LETTER_QUEUE } from './event-bus-key';
+import { allowEventsToUseBusKey } from './event-bus-key';
 import { EventBusRouteProps } from './event-bus-route-props';
 import { RouteDelivery, RouteTarget } from './route-target';
 import { allowRuleToSendToDeadLetterQueue } from './rule-targets';
 import { resolveRouteSettings, RouteSettings, validateAddedTarget } from './validate-event-bus-route-props';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
+import { MessagePatternsError } from '../core/errors';
 import { Acknowledgement, createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS } from '../core/nag';
@@ -276,6 +277,39 @@ export class EventBusRoute extends Construct {
   }
 
   /**
+   * The messages visible in a dead-letter queue of the route, the maximum
+   * over one minute: the metric of its dead-letter queue alarm.
+   *
+   * @param deadLetterQueue one of `deadLetterQueues`; by default the route's own
+   */
+  public metricDeadLetterQueueMessages(deadLetterQueue?: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const queue = deadLetterQueue ?? this.deadLetterQueue;
+    if (!queue) {
+      throw new MessagePatternsError(this.node.path, [
+        'metricDeadLetterQueueMessages() without a queue needs the route\'s own dead-letter queue, and every target brings its own: pass one of deadLetterQueues',
+      ]);
+    }
+    return queueDepthMetric(queue, props);
+  }
+
+  /**
+   * The rule's `MatchedEvents`: events that matched the rule's pattern.
+   * Sum over 1 minute by default.
+   */
+  public metricMatchedEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ruleMetric('MatchedEvents', props);
+  }
+
+  /**
+   * The rule's `Invocations`: times the rule invoked a target, successful
+   * or failed (a retried attempt counts once it fails for good). Sum over 1
+   * minute by default.
+   */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ruleMetric('Invocations', props);
+  }
+
+  /**
    * The rule's `FailedInvocations`: deliveries that failed permanently.
    * Sum over 1 minute by default.
    */
@@ -364,7 +398,7 @@ export class EventBusRoute extends Construct {
   private createEventBus(props: EventBusRouteProps): events.EventBus {
     const busProps = props.eventBusProps ?? {};
     const key = busProps.kmsKey;
-    const deadLetterQueue = busProps.deadLetterQueue ?? (key ? this.createFailureQueue('EventBusDeadLetterQueue', EVENT_BUS_DEAD_LETTER_QUEUE) : undefined);
+    const deadLetterQueue = busProps.deadLetterQueue ?? (key ? this.createFailureQueue('EventBusDeadLetterQueue', ACKNOWLEDGEMENTS.eventBusDeadLetterQueue) : undefined);
     const bus = new events.EventBus(this, 'EventBus', { ...busProps, eventBusName: props.eventBusName ?? busProps.eventBusName, deadLetterQueue });
     if (props.removalPolicy) {
       bus.applyRemovalPolicy(props.removalPolicy);

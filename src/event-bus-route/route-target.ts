@@ -10,8 +10,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { EventBusRoute } from './event-bus-route';
 import { kinesisStreamRuleTarget, queueRuleTarget, topicRuleTarget, withDelivery, withRetryPolicy } from './rule-targets';
 import { validateDeadLetterQueueType, validateDelivery } from './validate-event-bus-route-props';
+import { ConstructAlarms } from '../core/alarms';
 import { ensureAsyncFailurePath, validateAsyncInvokeOptions } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
+import { ConsumerAlarmOptions } from '../core/consumer-alarm-options';
+import { consumerHealthAlarms } from '../core/consumer-alarms';
 import { MessagePatternsError } from '../core/errors';
 import { describeQueue, fifoFromName, knownFifo, usesAwsManagedKey } from '../core/queue-facts';
 import { PropsValidator } from '../core/validation';
@@ -74,6 +77,15 @@ export interface LambdaTargetOptions extends RouteTargetOptions {
    * @default - an on-failure destination queue, 2 retries, events kept for up to 6 hours
    */
   readonly asyncInvoke?: AsyncInvokeOptions;
+
+  /**
+   * Which health alarms the function gets: errors and throttles, each on by
+   * default, notifying the route's `alarmAction` and listed in its `alarms`.
+   * A function wired to several sources gets each alarm once.
+   *
+   * @default - an errors alarm and a throttles alarm on the function
+   */
+  readonly alarms?: ConsumerAlarmOptions;
 }
 
 /**
@@ -415,10 +427,15 @@ class LambdaTarget extends ResourceTarget<lambda.IFunction, LambdaTargetOptions>
   public bind(route: EventBusRoute): RouteTargetConfig {
     const delivery = route.deliveryFor(this);
     const failure = ensureAsyncFailurePath(this.resource, route.node.path, this.options.asyncInvoke ?? {}, route.alarmAction);
+    const alarms = new ConstructAlarms(route, route.alarmAction);
+    if (failure?.alarm) {
+      alarms.add(failure.alarm);
+    }
+    consumerHealthAlarms(this.resource, route.node.path, this.options.alarms, alarms);
     return {
       ruleTarget: new targets.LambdaFunction(this.resource, { ...delivery, event: this.options.input }),
       asyncFailureQueue: failure?.queue,
-      alarms: failure?.alarm ? [failure.alarm] : undefined,
+      alarms: alarms.all,
     };
   }
 

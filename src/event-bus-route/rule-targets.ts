@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { KinesisStreamTargetOptions, QueueTargetOptions, RouteDelivery, RouteTargetOptions } from './route-target';
-import { acknowledge } from '../core/nag';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { allowServiceToUseKey, EVENTS_SERVICE, KeyedResource, serviceKeyStatement } from '../core/service-keys';
 
 /**
@@ -127,18 +127,6 @@ export function withDelivery(target: events.IRuleTarget, delivery: RouteDelivery
 }
 
 /**
- * IAM5 findings on the events role's policy when it may write to a stream
- * encrypted with a customer-managed key: the action families of aws-cdk-lib's
- * `grantEncrypt`, on that one key.
- */
-export const STREAM_KEY_PERMISSIONS = {
-  ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
-  reason:
-    'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s Kinesis write grant ' +
-    'for a stream encrypted with a customer-managed key (a producer needs kms:GenerateDataKey on it); the statement names that one key as its resource.',
-};
-
-/**
  * A Kinesis stream target, with the fields of aws-events-targets'
  * `KinesisStream` (the stream's ARN, `kinesisParameters.partitionKeyPath`,
  * the input, the role) but the route's events role and delivery:
@@ -163,7 +151,7 @@ export function kinesisStreamRuleTarget(
   stream.grantWrite(role);
   if (stream.encryptionKey) {
     const policy = (role as iam.IRole & { policy?: iam.ManagedPolicy }).policy;
-    acknowledge(policy ?? role, STREAM_KEY_PERMISSIONS);
+    acknowledge(policy ?? role, ACKNOWLEDGEMENTS.kmsStreamWritePermissions);
   }
   return {
     bind(rule: events.IRule): events.RuleTargetConfig {

@@ -14,7 +14,7 @@ import {
   validateSubscriberId,
 } from './validate-fanout-topic-props';
 import { AWS_MANAGED_SNS_KEY, CLOUDWATCH_PRINCIPAL, cloudWatchPublishStatement } from '../core/alarm-topic';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
 import { bounded, DESCRIPTION_LIMITS } from '../core/names';
 import { allowServiceToUseKey, SNS_SERVICE, serviceKeyStatement } from '../core/service-keys';
 import { subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
@@ -339,6 +339,14 @@ export class FanoutTopic extends Construct {
    */
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
     return this.topic.grantPublish(grantee);
+  }
+
+  /**
+   * The messages visible in the subscription dead-letter queue, the maximum
+   * over one minute: the metric of the subscription dead-letter queue alarm.
+   */
+  public metricSubscriptionDeadLetterQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return queueDepthMetric(this.subscriptionDeadLetterQueue, props);
   }
 
   /** The subscriber queues this construct created, by subscriber id. */

@@ -6,9 +6,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
 import { resolveFilteredSubscriptionSettings } from './validate-filtered-subscription-props';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
 import { ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
+import { ConsumerAlarmOptions } from '../core/consumer-alarm-options';
+import { consumerHealthAlarms } from '../core/consumer-alarms';
 import { SNS_SERVICE } from '../core/service-keys';
 import { allowTopicToUseQueueKey, subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
@@ -90,6 +92,15 @@ export interface FilteredSubscriptionProps extends SubscriptionFilterOptions {
   readonly lambdaAsyncInvoke?: AsyncInvokeOptions;
 
   /**
+   * Which health alarms a `lambdaFunction` endpoint gets: errors and
+   * throttles, each on by default, notifying `alarmAction`. A function
+   * wired to several sources gets each alarm once.
+   *
+   * @default - an errors alarm and a throttles alarm on the function
+   */
+  readonly lambdaAlarms?: ConsumerAlarmOptions;
+
+  /**
    * Options of the QueueWithDlq this construct creates when neither `queue`
    * nor `lambdaFunction` is given.
    *
@@ -157,6 +168,19 @@ export class FilteredSubscription extends Construct {
    */
   public readonly asyncFailureQueue?: sqs.IQueue;
 
+  /**
+   * The alarm on the errors of a Lambda endpoint, unless switched off. A
+   * child of the function, shared by every source it is wired to.
+   */
+  public readonly lambdaErrorsAlarm?: cloudwatch.Alarm;
+
+  /**
+   * The alarm on the throttled invocations of a Lambda endpoint, unless
+   * switched off. A child of the function, shared by every source it is
+   * wired to.
+   */
+  public readonly lambdaThrottlesAlarm?: cloudwatch.Alarm;
+
   /** The queue that keeps the messages SNS could not deliver: created, or the one given in props. */
   public readonly subscriptionDeadLetterQueue: sqs.IQueue;
 
@@ -185,6 +209,9 @@ export class FilteredSubscription extends Construct {
       if (failure?.alarm) {
         alarms.add(failure.alarm);
       }
+      const health = consumerHealthAlarms(props.lambdaFunction, this.node.path, props.lambdaAlarms, alarms);
+      this.lambdaErrorsAlarm = health.errors;
+      this.lambdaThrottlesAlarm = health.throttles;
     } else {
       if (props.queue) {
         this.queue = props.queue;
@@ -234,6 +261,14 @@ export class FilteredSubscription extends Construct {
       this.subscription.node.addDependency(deadLetterQueuePolicy);
     }
     this.alarms = alarms.all;
+  }
+
+  /**
+   * The messages visible in the subscription dead-letter queue, the maximum
+   * over one minute: the metric of the subscription dead-letter queue alarm.
+   */
+  public metricSubscriptionDeadLetterQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return queueDepthMetric(this.subscriptionDeadLetterQueue, props);
   }
 
   /**

@@ -157,13 +157,22 @@ export class KinesisCqrsPipeline extends Construct {
     this.streamIteratorAgeAlarm = alarms.threshold(
       props.streamIteratorAgeAlarm,
       'StreamIteratorAgeAlarm',
-      this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      this.metricStreamIteratorAge(),
       threshold.toMilliseconds(),
       `A consumer of the stream of ${this.node.path} is more than ${describe(threshold)} behind; ` +
         `the stream keeps records for ${describe(this.retentionPeriod)}.`,
     );
     this.projection.alarms.forEach((alarm) => alarms.add(alarm));
     this.alarms = alarms.all;
+  }
+
+  /**
+   * The age of the oldest record read from the stream by any consumer, in
+   * milliseconds (AWS/Kinesis GetRecords.IteratorAgeMilliseconds, by stream
+   * name), the maximum over one minute: the metric of the stream iterator-age alarm.
+   */
+  public metricStreamIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
 
   /**

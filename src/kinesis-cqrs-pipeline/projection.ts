@@ -20,7 +20,8 @@ import {
   streamRetention,
   warnAboutRecordsAboveInvocationPayload,
 } from './validate-kinesis-cqrs-pipeline-props';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
+import { CONSUMER_ALARM_DEFAULTS, consumerErrorsMetric, consumerThrottlesMetric } from '../core/consumer-alarms';
 import { createFailureQueue } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
@@ -224,6 +225,14 @@ export interface ProjectionOptions {
   readonly projectorErrorsAlarm?: boolean;
 
   /**
+   * Whether to alarm when invocations of the projector are throttled (no
+   * concurrency left): its shards make no progress meanwhile.
+   *
+   * @default true
+   */
+  readonly projectorThrottlesAlarm?: boolean;
+
+  /**
    * Whether to alarm when the default projector parks a conflicting event: a
    * record with the same entity and version as a projected event but another
    * content (two writers of one version). The record is in the failure queue
@@ -312,6 +321,9 @@ export class Projection extends Construct {
   /** The alarm on projector errors, unless switched off. */
   public readonly projectorErrorsAlarm?: cloudwatch.Alarm;
 
+  /** The alarm on throttled invocations of the projector, unless switched off. */
+  public readonly projectorThrottlesAlarm?: cloudwatch.Alarm;
+
   /** The alarm on records the event source sent to its on-failure destination, when on (by default with `failureBucket`). */
   public readonly discardedRecordsAlarm?: cloudwatch.Alarm;
 
@@ -395,7 +407,7 @@ export class Projection extends Construct {
     this.iteratorAgeAlarm = alarms.threshold(
       props.iteratorAgeAlarm,
       'IteratorAgeAlarm',
-      this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      this.metricIteratorAge(),
       threshold.toMilliseconds(),
       `The projector of ${this.node.path} is more than ${describe(threshold)} behind the newest record; ` +
         `records older than ${describe(settings.maxRecordAge)} are skipped to the ${destination}.`,
@@ -411,9 +423,16 @@ export class Projection extends Construct {
     this.projectorErrorsAlarm = alarms.threshold(
       props.projectorErrorsAlarm,
       'ProjectorErrorsAlarm',
-      this.projector.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      0,
+      this.metricProjectorErrors(),
+      CONSUMER_ALARM_DEFAULTS.errorsThreshold,
       `The projector of ${this.node.path} failed (threw or timed out); its shard makes no progress while the batch is retried.`,
+    );
+    this.projectorThrottlesAlarm = alarms.threshold(
+      props.projectorThrottlesAlarm,
+      'ProjectorThrottlesAlarm',
+      this.metricProjectorThrottles(),
+      CONSUMER_ALARM_DEFAULTS.throttlesThreshold,
+      `Invocations of the projector of ${this.node.path} were throttled (no concurrency left); its shards make no progress meanwhile.`,
     );
     this.discardedRecordsAlarm = alarms.threshold(
       settings.discardedRecordsAlarm,
@@ -442,6 +461,30 @@ export class Projection extends Construct {
       );
     }
     this.alarms = alarms.all;
+  }
+
+  /**
+   * The projector's iterator age in milliseconds (AWS/Lambda IteratorAge, by
+   * function name), the maximum over one minute: the metric of the
+   * iterator-age alarm.
+   */
+  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.projector.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** The projector's errors, summed over 5 minutes: the metric of the projector errors alarm. */
+  public metricProjectorErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerErrorsMetric(this.projector, props);
+  }
+
+  /** The projector's throttled invocations, summed over 5 minutes: the metric of the projector throttles alarm. */
+  public metricProjectorThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerThrottlesMetric(this.projector, props);
+  }
+
+  /** The messages visible in the failure queue, the maximum over one minute: the metric of the failure-queue alarm. */
+  public metricFailureQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return queueDepthMetric(this.failureQueue, props);
   }
 
   /**

@@ -7,7 +7,10 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QueueSettings, resolveQueueSettings, sendersUnableToUseAwsManagedKey, validateAwsManagedKeyUse } from './validate-queue-with-dlq-props';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, oldestMessageAgeMetric, queueDepthMetric } from '../core/alarms';
+import { ConsumerAlarmOptions } from '../core/consumer-alarm-options';
+import { consumerErrorsMetric, consumerHealthAlarms, consumerThrottlesMetric } from '../core/consumer-alarms';
+import { MessagePatternsError } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
 import { bounded, DESCRIPTION_LIMITS, nameWithSuffix } from '../core/names';
@@ -285,6 +288,15 @@ export interface QueueWithDlqProps {
   readonly consumerOptions?: QueueConsumerOptions;
 
   /**
+   * Which health alarms the consumer gets: errors and throttles, each on by
+   * default, notifying `alarmAction`. A function consuming several queues
+   * gets each alarm once.
+   *
+   * @default - an errors alarm and a throttles alarm on the consumer
+   */
+  readonly consumerAlarms?: ConsumerAlarmOptions;
+
+  /**
    * Whether to alarm when the dead-letter queue holds any message.
    *
    * @default true
@@ -353,6 +365,20 @@ export class QueueWithDlq extends Construct {
 
   /** The alarm on the age of the queue's oldest message, unless switched off. */
   public readonly oldestMessageAlarm?: cloudwatch.Alarm;
+
+  /**
+   * The alarm on the consumer's errors, unless there is no consumer or it is
+   * switched off. A child of the consumer function, shared by every queue it
+   * consumes.
+   */
+  public readonly consumerErrorsAlarm?: cloudwatch.Alarm;
+
+  /**
+   * The alarm on the consumer's throttled invocations, unless there is no
+   * consumer or it is switched off. A child of the consumer function, shared
+   * by every queue it consumes.
+   */
+  public readonly consumerThrottlesAlarm?: cloudwatch.Alarm;
 
   /** Every alarm of this construct. */
   public readonly alarms: cloudwatch.IAlarm[];
@@ -428,6 +454,11 @@ export class QueueWithDlq extends Construct {
       `Messages failed ${settings.maxReceiveCount} receives and are in the dead-letter queue of ${this.node.path}.`,
     );
     this.oldestMessageAlarm = alarms.oldestMessageAge(props.oldestMessageAlarm, 'OldestMessageAlarm', this.queue, settings.oldestMessageAgeThreshold);
+    if (props.consumer) {
+      const consumerAlarms = consumerHealthAlarms(props.consumer, this.node.path, props.consumerAlarms, alarms);
+      this.consumerErrorsAlarm = consumerAlarms.errors;
+      this.consumerThrottlesAlarm = consumerAlarms.throttles;
+    }
     this.alarms = alarms.all;
 
     if (settings.encryption === sqs.QueueEncryption.KMS_MANAGED) {
@@ -457,6 +488,38 @@ export class QueueWithDlq extends Construct {
   }
 
   /**
+   * The messages visible in the dead-letter queue, the maximum over one
+   * minute: the metric of the dead-letter queue alarm.
+   */
+  public metricDeadLetterQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return queueDepthMetric(this.deadLetterQueue, props);
+  }
+
+  /**
+   * The age of the queue's oldest message in seconds, the maximum over one
+   * minute: the metric of the oldest-message alarm.
+   */
+  public metricOldestMessageAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return oldestMessageAgeMetric(this.queue, props);
+  }
+
+  /**
+   * The consumer's errors, summed over 5 minutes: the metric of the
+   * consumer errors alarm. Throws when the queue has no consumer.
+   */
+  public metricConsumerErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerErrorsMetric(this.requireConsumer('metricConsumerErrors'), props);
+  }
+
+  /**
+   * The consumer's throttled invocations, summed over 5 minutes: the metric
+   * of the consumer throttles alarm. Throws when the queue has no consumer.
+   */
+  public metricConsumerThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerThrottlesMetric(this.requireConsumer('metricConsumerThrottles'), props);
+  }
+
+  /**
    * Grants the permissions to move messages from the dead-letter queue back
    * to their source queue (`StartMessageMoveTask` and the calls it makes:
    * receive and delete on the dead-letter queue, send on the source queue,
@@ -471,6 +534,13 @@ export class QueueWithDlq extends Construct {
       'sqs:ListMessageMoveTasks',
       'sqs:CancelMessageMoveTask',
     );
+  }
+
+  private requireConsumer(method: string): lambda.IFunction {
+    if (!this.consumer) {
+      throw new MessagePatternsError(this.node.path, [`${method}() needs a consumer, and this queue has none (the consumer prop)`]);
+    }
+    return this.consumer;
   }
 
   private encryptionKeyFor(settings: QueueSettings, props: QueueWithDlqProps): kms.IKey | undefined {

@@ -65,7 +65,8 @@ describe('asynchronous Lambda endpoints get an on-failure destination', () => {
     const sub = new FilteredSubscription(stack, 'Sub', { topic: new sns.Topic(stack, 'Topic'), lambdaFunction: userFunction(stack, 'Handler') });
     expect(sub.asyncFailureQueue).toBeDefined();
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
-    expect(sub.alarms).toHaveLength(2);
+    // The subscription dead-letter queue alarm, the on-failure queue alarm, and the function's errors and throttles alarms.
+    expect(sub.alarms).toHaveLength(4);
   });
 
   test('one function invoked by two routes and a subscription has one configuration and one queue', () => {

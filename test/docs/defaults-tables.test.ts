@@ -24,6 +24,7 @@ const FANOUT = 'docs/fanout-topic.md';
 const SUBSCRIPTION = 'docs/filtered-subscription.md';
 const ROUTE = 'docs/event-bus-route.md';
 const PIPELINE = 'docs/kinesis-cqrs-pipeline.md';
+const ALARMS = 'docs/alarms-and-dashboards.md';
 
 const share = (value: unknown) => (value === 0.5 ? 'half the retention' : `${Math.round(Number(value) * 1000) / 10} % of the retention`);
 
@@ -44,6 +45,7 @@ const PLACEMENTS: Record<string, Record<string, Placement[]>> = {
     retentionPeriod: [
       { page: SUBSCRIPTION, row: 'Subscription dead-letter queue', shows: (v) => `created: ${render(v)}` },
       { page: FANOUT, row: 'Its retention' },
+      { page: 'docs/alarm-topic.md', row: 'Subscription dead-letter queue retention' },
     ],
   },
   ASYNC_INVOKE_DEFAULTS: {
@@ -56,6 +58,11 @@ const PLACEMENTS: Record<string, Record<string, Placement[]>> = {
       { page: ROUTE, row: 'Lambda targets', shows: (v) => `events kept ${render(v)}` },
     ],
     retentionPeriod: [{ page: SUBSCRIPTION, row: 'Lambda endpoint (`lambdaAsyncInvoke`)', shows: (v) => `an on-failure queue kept ${render(v)}` }],
+  },
+  CONSUMER_ALARM_DEFAULTS: {
+    period: [{ page: ALARMS, row: 'Consumer alarm period' }],
+    errorsThreshold: [{ page: ALARMS, row: 'Errors alarm', shows: (v) => `errors above ${render(v)}` }],
+    throttlesThreshold: [{ page: ALARMS, row: 'Throttles alarm', shows: (v) => `throttles above ${render(v)}` }],
   },
   ROUTE_DEFAULTS: {
     retryAttempts: [{ page: ROUTE, row: '`retryAttempts`' }],

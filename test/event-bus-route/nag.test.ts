@@ -12,8 +12,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { EVENT_BUS_DEAD_LETTER_QUEUE } from '../../src/event-bus-route/event-bus-key';
-import { STREAM_KEY_PERMISSIONS } from '../../src/event-bus-route/rule-targets';
 import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
 
 /**
@@ -186,14 +184,14 @@ describe('EventBusRoute acknowledgements', () => {
     const { route } = findings(busKey, () => [RouteTarget.newQueue()]);
     expect(acknowledgedRules(route.eventBusDeadLetterQueue!)).toEqual([
       ...ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.ids.map((id) => [id, ACKNOWLEDGEMENTS.deadLetterQueueHasNoDlq.reason]),
-      ...EVENT_BUS_DEAD_LETTER_QUEUE.ids.map((id) => [id, EVENT_BUS_DEAD_LETTER_QUEUE.reason]),
+      ...ACKNOWLEDGEMENTS.eventBusDeadLetterQueue.ids.map((id) => [id, ACKNOWLEDGEMENTS.eventBusDeadLetterQueue.reason]),
     ]);
   });
 
   test('the events role\'s policy acknowledges the KMS action wildcards of a stream with a customer-managed key, with the reason', () => {
     const { route } = findings({}, (s) => [RouteTarget.kinesisStream(userStream(s, 'Stream'))]);
     const policy = route.node.findChild('EventsRolePolicy');
-    expect(acknowledgedRules(policy)).toEqual(STREAM_KEY_PERMISSIONS.ids.map((id) => [id, STREAM_KEY_PERMISSIONS.reason]));
+    expect(acknowledgedRules(policy)).toEqual(ACKNOWLEDGEMENTS.kmsStreamWritePermissions.ids.map((id) => [id, ACKNOWLEDGEMENTS.kmsStreamWritePermissions.reason]));
   });
 
   test('a stream without a customer-managed key needs no acknowledgement on the events role\'s policy', () => {
@@ -239,7 +237,7 @@ describe('EventBusRoute acknowledgements', () => {
     }
     expect(reportedOn('AwsSolutions-SQS3')).toContain('Test/BusDlq/Resource');
     expect(reportedOn('Serverless-SQSRedrivePolicy')).toContain('Test/BusDlq/Resource');
-    for (const id of STREAM_KEY_PERMISSIONS.ids) {
+    for (const id of ACKNOWLEDGEMENTS.kmsStreamWritePermissions.ids) {
       expect(reportedOn(id)).toContain('Test/Role/DefaultPolicy/Resource');
     }
   });

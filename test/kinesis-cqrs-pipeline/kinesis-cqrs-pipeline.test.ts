@@ -201,7 +201,7 @@ describe('KinesisCqrsPipeline defaults: alarms', () => {
     });
   });
 
-  test('alarms when the failure queue holds a message and when the projector errors', () => {
+  test('alarms when the failure queue holds a message and when the projector errors or is throttled', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -216,7 +216,18 @@ describe('KinesisCqrsPipeline defaults: alarms', () => {
       Period: 300,
       Threshold: 0,
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // Throttles: invocation requests Lambda refused for lack of concurrency; the event source
+    // mapping retries them and the shard waits meanwhile. Lambda's invocation metrics are counts
+    // read with the Sum statistic (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^LedgerProjectionProjector') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   test('alarms on the conflicting events the projector writes as embedded metrics, by the name Lambda gives the function', () => {
@@ -262,15 +273,20 @@ describe('KinesisCqrsPipeline exposes', () => {
     expect(pipeline.projection.maxRecordAge.toHours()).toBe(84);
     expect(pipeline.projection.projectorLogGroup).toBeDefined();
     expect(pipeline.projection.streamConsumer).toBeUndefined();
-    expect(pipeline.alarms).toHaveLength(5);
+    expect(pipeline.alarms).toHaveLength(6);
     expect(pipeline.alarms[0]).toBe(pipeline.streamIteratorAgeAlarm);
     expect(pipeline.projection.alarms).toEqual([
       pipeline.projection.iteratorAgeAlarm,
       pipeline.projection.failureQueueAlarm,
       pipeline.projection.projectorErrorsAlarm,
+      pipeline.projection.projectorThrottlesAlarm,
       pipeline.projection.conflictingEventsAlarm,
     ]);
     expect(pipeline.projection.metricParkedRecords().metricName).toBe('ParkedRecords');
+    expect(pipeline.projection.metricIteratorAge().metricName).toBe('IteratorAge');
+    expect(pipeline.projection.metricProjectorErrors().metricName).toBe('Errors');
+    expect(pipeline.projection.metricProjectorThrottles().metricName).toBe('Throttles');
+    expect(pipeline.projection.metricFailureQueueMessages().metricName).toBe('ApproximateNumberOfMessagesVisible');
   });
 
   test('default template', () => {
@@ -338,7 +354,7 @@ describe('KinesisCqrsPipeline options: the stream', () => {
   test('streamIteratorAgeAlarm: false removes the stream alarm', () => {
     const { pipeline, template } = synth({ streamIteratorAgeAlarm: false });
     expect(pipeline.streamIteratorAgeAlarm).toBeUndefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 });
 
@@ -438,12 +454,14 @@ describe('KinesisCqrsPipeline options: the projection', () => {
       iteratorAgeAlarm: false,
       failureQueueAlarm: false,
       projectorErrorsAlarm: false,
+      projectorThrottlesAlarm: false,
       conflictingEventsAlarm: false,
     });
     expect(pipeline.projection.alarms).toEqual([]);
     expect(pipeline.projection.iteratorAgeAlarm).toBeUndefined();
     expect(pipeline.projection.failureQueueAlarm).toBeUndefined();
     expect(pipeline.projection.projectorErrorsAlarm).toBeUndefined();
+    expect(pipeline.projection.projectorThrottlesAlarm).toBeUndefined();
     expect(pipeline.projection.conflictingEventsAlarm).toBeUndefined();
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
@@ -451,7 +469,7 @@ describe('KinesisCqrsPipeline options: the projection', () => {
   test('alarmAction is wired to every alarm', () => {
     const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }));
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Oncall/) }]);
     }
@@ -473,13 +491,13 @@ describe('KinesisCqrsPipeline.addProjection', () => {
       BatchSize: 1000,
       MaximumRecordAgeInSeconds: 302_400,
     });
-    expect(pipeline.alarms).toHaveLength(5);
+    expect(pipeline.alarms).toHaveLength(6);
   });
 
   test('inherits the pipeline alarm action unless given one', () => {
     const { template } = synth({}, (stack) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')) }), (p) => {
       const projection = p.addProjection('OrdersV2');
-      expect(projection.alarms).toHaveLength(4);
+      expect(projection.alarms).toHaveLength(5);
     });
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toBeDefined();
@@ -659,10 +677,10 @@ describe('KinesisCqrsPipeline options: a failure bucket', () => {
       Statistic: 'Sum',
       Threshold: 0,
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     const { discardedRecordsAlarm, destinationDeliveryFailuresAlarm } = pipeline.projection;
     expect(pipeline.projection.alarms).toEqual(expect.arrayContaining([discardedRecordsAlarm, destinationDeliveryFailuresAlarm]));
-    expect(pipeline.alarms).toHaveLength(7);
+    expect(pipeline.alarms).toHaveLength(8);
   });
 
   test('every alarm watches a metric Lambda publishes under those dimensions', () => {
@@ -692,7 +710,7 @@ describe('KinesisCqrsPipeline options: a failure bucket', () => {
     );
     expect(pipeline.projection.discardedRecordsAlarm).toBeUndefined();
     expect(pipeline.projection.destinationDeliveryFailuresAlarm).toBeUndefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: { Metrics: ['EventCount'] } });
   });
 
