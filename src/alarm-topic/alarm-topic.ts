@@ -6,7 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateAlarmTopicProps } from './validate-alarm-topic-props';
 import { CLOUDWATCH_PRINCIPAL, cloudWatchPublishStatement } from '../core/alarm-topic';
-import { ConstructAlarms } from '../core/alarms';
+import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
+import { MessagePatternsError } from '../core/errors';
 import { bounded, DESCRIPTION_LIMITS } from '../core/names';
 import { allowServiceToUseKey, serviceKeyStatement } from '../core/service-keys';
 import { subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
@@ -123,6 +124,18 @@ export class AlarmTopic extends Construct implements cloudwatch.IAlarmAction {
     this.emailSubscriptions = addresses.map((address) =>
       this.topic.addSubscription(new subscriptions.EmailSubscription(address, { deadLetterQueue: this.subscriptionDeadLetterQueue })),
     );
+  }
+
+  /**
+   * The messages visible in the subscription dead-letter queue, the maximum
+   * over one minute: the metric of its alarm. Throws when there is no e-mail
+   * subscription (and so no such queue).
+   */
+  public metricSubscriptionDeadLetterQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.subscriptionDeadLetterQueue) {
+      throw new MessagePatternsError(this.node.path, ['metricSubscriptionDeadLetterQueueMessages() needs an e-mail subscription, and there is none']);
+    }
+    return queueDepthMetric(this.subscriptionDeadLetterQueue, props);
   }
 
   /**

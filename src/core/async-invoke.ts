@@ -3,9 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { queueNotEmptyAlarm } from './alarms';
 import { AsyncInvokeOptions } from './async-invoke-options';
 import { createFailureQueue, FAILURE_QUEUE_RETENTION } from './failure-queue';
+import { sharedFunctionAlarm } from './function-alarms';
 import { ACKNOWLEDGEMENTS } from './nag';
 import { PropsValidator } from './validation';
 
@@ -41,9 +43,11 @@ const CONFIG_ID = 'EventInvokeConfig';
  * failure path already. The queue and the `AWS::Lambda::EventInvokeConfig`
  * are children of the function (as aws-cdk-lib's own event source mappings
  * are), so that every route or subscription invoking it shares them and no
- * cross-stack cycle arises. A function this app cannot configure (imported)
- * gets a warning naming what to add.
+ * cross-stack cycle arises; so is the queue's alarm (see sharedFunctionAlarm),
+ * which notifies the action of every invoker. A function this app cannot
+ * configure (imported) gets a warning naming what to add.
  *
+ * @param wiring the construct that references the function, when it may be of another stack (a route's rule); otherwise undefined
  * @returns the failure path created or found, or undefined when there is none of the library's
  */
 export function ensureAsyncFailurePath(
@@ -51,44 +55,45 @@ export function ensureAsyncFailurePath(
   invoker: string,
   options: AsyncInvokeOptions | undefined,
   alarmAction?: cloudwatch.IAlarmAction,
+  wiring?: Construct,
 ): AsyncFailurePath | undefined {
   if (options?.failureDestination === false) {
     return undefined;
   }
-  const existing = fn.node.tryFindChild(QUEUE_ID);
-  if (existing instanceof sqs.Queue) {
-    const alarm = fn.node.tryFindChild(ALARM_ID);
-    return { queue: existing, alarm: alarm instanceof cloudwatch.Alarm ? alarm : undefined };
+  let queue = fn.node.tryFindChild(QUEUE_ID);
+  if (!(queue instanceof sqs.Queue)) {
+    if (!configurable(fn)) {
+      Annotations.of(fn).addWarningV2(
+        'cdk-message-patterns:asyncInvokeImportedFunction',
+        `${invoker} invokes this function asynchronously, and it is not a function of this app, so no on-failure destination can be given to it here: ` +
+          'after Lambda\'s retries a failing event is dropped. Where the function is defined, give it an on-failure destination ' +
+          '(AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure, for example an SQS queue) or a dead-letter queue.',
+      );
+      return undefined;
+    }
+    if (hasOwnFailurePath(fn)) {
+      return undefined;
+    }
+    queue = createFailureQueue(fn, QUEUE_ID, {
+      retentionPeriod: ASYNC_INVOKE_DEFAULTS.retentionPeriod,
+      acknowledgements: [ACKNOWLEDGEMENTS.asyncFailureQueue],
+    });
+    fn.configureAsyncInvoke({
+      onFailure: new destinations.SqsDestination(queue as sqs.Queue),
+      retryAttempts: options?.retryAttempts ?? ASYNC_INVOKE_DEFAULTS.retryAttempts,
+      maxEventAge: options?.maxEventAge ?? ASYNC_INVOKE_DEFAULTS.maxEventAge,
+    });
   }
-  if (!configurable(fn)) {
-    Annotations.of(fn).addWarningV2(
-      'cdk-message-patterns:asyncInvokeImportedFunction',
-      `${invoker} invokes this function asynchronously, and it is not a function of this app, so no on-failure destination can be given to it here: ` +
-        'after Lambda\'s retries a failing event is dropped. Where the function is defined, give it an on-failure destination ' +
-        '(AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure, for example an SQS queue) or a dead-letter queue.',
-    );
-    return undefined;
-  }
-  if (hasOwnFailurePath(fn)) {
-    return undefined;
-  }
-  const queue = createFailureQueue(fn, QUEUE_ID, {
-    retentionPeriod: ASYNC_INVOKE_DEFAULTS.retentionPeriod,
-    acknowledgements: [ACKNOWLEDGEMENTS.asyncFailureQueue],
-  });
-  fn.configureAsyncInvoke({
-    onFailure: new destinations.SqsDestination(queue),
-    retryAttempts: options?.retryAttempts ?? ASYNC_INVOKE_DEFAULTS.retryAttempts,
-    maxEventAge: options?.maxEventAge ?? ASYNC_INVOKE_DEFAULTS.maxEventAge,
-  });
-  const alarm = queueNotEmptyAlarm(
-    fn,
-    ALARM_ID,
-    queue,
+  const failureQueue = queue as sqs.Queue;
+  // One alarm for every invoker, notifying the action of each (made in the invoker's stack when it is another).
+  const alarm = sharedFunctionAlarm(fn, ALARM_ID, wiring, alarmAction, (scope, id) => queueNotEmptyAlarm(
+    scope,
+    id,
+    failureQueue,
     `Lambda gave up on asynchronous invocations of ${fn.node.path} (invoked by ${invoker}); the events are in its on-failure queue.`,
     alarmAction,
-  );
-  return { queue, alarm };
+  ));
+  return { queue: failureQueue, alarm };
 }
 
 /** A function, version or alias defined in this app: its asynchronous invocation can be configured here. */

@@ -426,12 +426,13 @@ class NewQueueTarget extends RouteTarget {
 class LambdaTarget extends ResourceTarget<lambda.IFunction, LambdaTargetOptions> {
   public bind(route: EventBusRoute): RouteTargetConfig {
     const delivery = route.deliveryFor(this);
-    const failure = ensureAsyncFailurePath(this.resource, route.node.path, this.options.asyncInvoke ?? {}, route.alarmAction);
+    // The rule references the function: alarms about a function of another stack are made in the route's.
+    const failure = ensureAsyncFailurePath(this.resource, route.node.path, this.options.asyncInvoke ?? {}, route.alarmAction, route);
     const alarms = new ConstructAlarms(route, route.alarmAction);
     if (failure?.alarm) {
       alarms.add(failure.alarm);
     }
-    consumerHealthAlarms(this.resource, route.node.path, this.options.alarms, alarms);
+    consumerHealthAlarms(this.resource, route.node.path, this.options.alarms, alarms, route);
     return {
       ruleTarget: new targets.LambdaFunction(this.resource, { ...delivery, event: this.options.input }),
       asyncFailureQueue: failure?.queue,

@@ -10,7 +10,8 @@ import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
 import { ensureAsyncFailurePath } from '../core/async-invoke';
 import { AsyncInvokeOptions } from '../core/async-invoke-options';
 import { ConsumerAlarmOptions } from '../core/consumer-alarm-options';
-import { consumerHealthAlarms } from '../core/consumer-alarms';
+import { consumerErrorsMetric, consumerHealthAlarms, consumerThrottlesMetric } from '../core/consumer-alarms';
+import { MessagePatternsError } from '../core/errors';
 import { SNS_SERVICE } from '../core/service-keys';
 import { allowTopicToUseQueueKey, subscriptionDeadLetterQueueOf } from '../core/subscription-dead-letter-queue';
 import { QueueWithDlq, QueueWithDlqProps } from '../queue-with-dlq';
@@ -272,6 +273,34 @@ export class FilteredSubscription extends Construct {
   }
 
   /**
+   * The errors of the Lambda endpoint, summed over 5 minutes: the metric of
+   * `lambdaErrorsAlarm`. Throws for a queue endpoint.
+   */
+  public metricLambdaErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerErrorsMetric(this.requireLambda('metricLambdaErrors'), props);
+  }
+
+  /**
+   * The throttled invocations of the Lambda endpoint, summed over 5 minutes:
+   * the metric of `lambdaThrottlesAlarm`. Throws for a queue endpoint.
+   */
+  public metricLambdaThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return consumerThrottlesMetric(this.requireLambda('metricLambdaThrottles'), props);
+  }
+
+  /**
+   * The messages visible in the on-failure queue of the Lambda endpoint, the
+   * maximum over one minute: the metric of its alarm. Throws when there is no
+   * such queue (a queue endpoint, or `lambdaAsyncInvoke.failureDestination: false`).
+   */
+  public metricAsyncFailureQueueMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.asyncFailureQueue) {
+      throw new MessagePatternsError(this.node.path, ['metricAsyncFailureQueueMessages() needs the on-failure queue of a Lambda endpoint, and there is none']);
+    }
+    return queueDepthMetric(this.asyncFailureQueue, props);
+  }
+
+  /**
    * Whether this subscription's filter policy admits the message, evaluated
    * offline from the policy given in props (no synthesis, no AWS).
    */
@@ -285,6 +314,13 @@ export class FilteredSubscription extends Construct {
    */
   public explain(message: SnsMessage): MatchExplanation {
     return SnsFilterPolicyMatcher.explain(this.filter, message);
+  }
+
+  private requireLambda(method: string): lambda.IFunction {
+    if (!this.lambdaFunction) {
+      throw new MessagePatternsError(this.node.path, [`${method}() needs a Lambda endpoint, and this subscription delivers to a queue`]);
+    }
+    return this.lambdaFunction;
   }
 }
 

@@ -4,7 +4,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { queueDepthMetric } from '../core/alarms';
-import { consumerErrorsMetric, consumerThrottlesMetric } from '../core/consumer-alarms';
 import { EventBusRoute } from '../event-bus-route/event-bus-route';
 import { FanoutTopic } from '../fanout-topic/fanout-topic';
 import { FilteredSubscription } from '../filtered-subscription/filtered-subscription';
@@ -167,10 +166,10 @@ export function filteredSubscriptionSection(subscription: FilteredSubscription):
   }
   const fn = subscription.lambdaFunction;
   if (fn) {
-    graphs.push(healthGraph('Endpoint errors and throttles', consumerErrorsMetric(fn), consumerThrottlesMetric(fn)));
+    graphs.push(healthGraph('Endpoint errors and throttles', subscription.metricLambdaErrors(), subscription.metricLambdaThrottles()));
     graphs.push(durationGraph('Endpoint duration (ms)', fn));
     if (subscription.asyncFailureQueue) {
-      graphs.push(graph('On-failure queue messages', [labelled(queueDepthMetric(subscription.asyncFailureQueue), 'On-failure queue messages')]));
+      graphs.push(graph('On-failure queue messages', [labelled(subscription.metricAsyncFailureQueueMessages(), 'On-failure queue messages')]));
     }
   }
   const covers: IConstruct[] = subscription.queueWithDlq ? [subscription, subscription.queueWithDlq] : [subscription];

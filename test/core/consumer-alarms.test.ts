@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -182,5 +182,91 @@ describe('functions the app does not define, and versions', () => {
       expect(names.sort()).toEqual(['FunctionName', 'Resource']);
       expect(unpublishedMetricReason('AWS/Lambda', alarm.Properties.MetricName, names)).toBeUndefined();
     }
+  });
+});
+
+describe('the actions of a shared alarm', () => {
+  test('two actions on one topic are written once', () => {
+    const { stack } = testStack();
+    const fn = userFunction(stack, 'Handler');
+    const topic = new AlarmTopic(stack, 'Oncall');
+    new QueueWithDlq(stack, 'A', { consumer: fn, alarmAction: new cloudwatchActions.SnsAction(topic.topic) });
+    new QueueWithDlq(stack, 'B', { consumer: fn, alarmAction: new cloudwatchActions.SnsAction(topic.topic) });
+    expect(alarmsOn(Template.fromStack(stack), 'Errors')[0].Properties.AlarmActions).toEqual([stack.resolve(topic.topic.topicArn)]);
+  });
+
+  test('more than CloudWatch\'s 5 actions fail the synth, naming the alarm', () => {
+    // PutMetricAlarm, AlarmActions: "Array Members: Maximum number of 5 items"
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+    const { app, stack } = testStack();
+    const fn = userFunction(stack, 'Handler');
+    for (let i = 0; i < 6; i++) {
+      new QueueWithDlq(stack, `Q${i}`, { consumer: fn, alarmAction: new AlarmTopic(stack, `Topic${i}`) });
+    }
+    expect(() => app.synth()).toThrow(/Handler\/ConsumerErrorsAlarm.*notifies 6 actions, and CloudWatch takes at most 5/s);
+  });
+});
+
+describe('a function of another stack', () => {
+  /**
+   * A rule targeting a function of another stack makes the rule's stack depend
+   * on the function's (it references the function's ARN); an alarm in the
+   * function's stack notifying a topic of the rule's stack would make the
+   * function's stack depend on the rule's, a cycle CDK refuses at synth.
+   */
+  test('a route to it: the function\'s alarms are made in the route\'s stack, and both stacks synthesize', () => {
+    const app = new App();
+    const functions = new Stack(app, 'Functions');
+    const patterns = new Stack(app, 'Patterns');
+    const fn = userFunction(functions, 'Handler');
+    const alarms = new AlarmTopic(patterns, 'Alarms');
+    const a = route(patterns, 'A', fn, {}, alarms);
+    route(patterns, 'B', fn, {}, alarms);
+    expect(() => app.synth()).not.toThrow();
+    const inPatterns = Template.fromStack(patterns);
+    expect(alarmsOn(inPatterns, 'Errors')).toHaveLength(1);
+    expect(alarmsOn(inPatterns, 'Throttles')).toHaveLength(1);
+    expect(alarmsOn(Template.fromStack(functions), 'Errors')).toHaveLength(0);
+    // The on-failure queue stays with the function; its alarm is the route's too.
+    Template.fromStack(functions).resourceCountIs('AWS::SQS::Queue', 1);
+    expect(alarmsOn(inPatterns, 'ApproximateNumberOfMessagesVisible').some((alarm) =>
+      JSON.stringify(alarm.Properties.Dimensions).includes('AsyncFailureQueue'))).toBe(true);
+    expect(a.alarms.filter((alarm) => alarm.node.path.includes('ConsumerErrorsAlarm'))).toHaveLength(1);
+  });
+
+  test('a queue it consumes and a topic it subscribes to: the alarms stay with the function, and both stacks synthesize', () => {
+    // The event source mapping and the subscription of a function of another stack are made in the function's stack.
+    const app = new App();
+    const functions = new Stack(app, 'Functions');
+    const patterns = new Stack(app, 'Patterns');
+    const fn = userFunction(functions, 'Handler');
+    const alarms = new AlarmTopic(patterns, 'Alarms');
+    new QueueWithDlq(patterns, 'Orders', { consumer: fn, alarmAction: alarms });
+    new FilteredSubscription(patterns, 'Audit', { topic: new sns.Topic(patterns, 'Topic'), lambdaFunction: fn, alarmAction: alarms });
+    expect(() => app.synth()).not.toThrow();
+    expect(alarmsOn(Template.fromStack(functions), 'Errors')).toHaveLength(1);
+  });
+});
+
+describe('the metrics behind the alarms of a Lambda endpoint', () => {
+  test('a FilteredSubscription\'s alarms are built from its metric methods; a queue endpoint has none of them', () => {
+    const { stack } = testStack();
+    const topic = new sns.Topic(stack, 'Topic');
+    const sub = new FilteredSubscription(stack, 'Sub', { topic, lambdaFunction: userFunction(stack, 'Fn') });
+    expect(stack.resolve(sub.lambdaErrorsAlarm!.metric)).toEqual(stack.resolve(sub.metricLambdaErrors()));
+    expect(stack.resolve(sub.lambdaThrottlesAlarm!.metric)).toEqual(stack.resolve(sub.metricLambdaThrottles()));
+    const failureAlarm = sub.alarms.find((a) => a.node.path.endsWith('AsyncFailureQueueAlarm')) as cloudwatch.Alarm;
+    expect(stack.resolve(failureAlarm.metric)).toEqual(stack.resolve(sub.metricAsyncFailureQueueMessages()));
+    const queueEndpoint = new FilteredSubscription(stack, 'Queue', { topic });
+    expect(() => queueEndpoint.metricLambdaErrors()).toThrow(/Test\/Queue: metricLambdaErrors\(\) needs a Lambda endpoint/);
+    expect(() => queueEndpoint.metricAsyncFailureQueueMessages()).toThrow(/needs the on-failure queue of a Lambda endpoint/);
+  });
+
+  test('an AlarmTopic\'s dead-letter queue alarm is built from its metric method; without e-mail there is none', () => {
+    const { stack } = testStack();
+    const withEmail = new AlarmTopic(stack, 'A', { emailAddresses: ['oncall@example.com'] });
+    const metric = withEmail.metricSubscriptionDeadLetterQueueMessages();
+    expect(stack.resolve(withEmail.subscriptionDeadLetterQueueAlarm!.metric)).toEqual(stack.resolve(metric));
+    expect(() => new AlarmTopic(stack, 'B').metricSubscriptionDeadLetterQueueMessages()).toThrow(/needs an e-mail subscription/);
   });
 });

@@ -191,7 +191,8 @@ describe('EventBusRoute acknowledgements', () => {
   test('the events role\'s policy acknowledges the KMS action wildcards of a stream with a customer-managed key, with the reason', () => {
     const { route } = findings({}, (s) => [RouteTarget.kinesisStream(userStream(s, 'Stream'))]);
     const policy = route.node.findChild('EventsRolePolicy');
-    expect(acknowledgedRules(policy)).toEqual(ACKNOWLEDGEMENTS.kmsStreamWritePermissions.ids.map((id) => [id, ACKNOWLEDGEMENTS.kmsStreamWritePermissions.reason]));
+    const { ids, reason } = ACKNOWLEDGEMENTS.kmsStreamWritePermissions;
+    expect(acknowledgedRules(policy)).toEqual(ids.map((id) => [id, reason]));
   });
 
   test('a stream without a customer-managed key needs no acknowledgement on the events role\'s policy', () => {
