@@ -78,6 +78,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-sqs@^3',
     '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    // The operator command (cli/): bundled with esbuild into one file at build time, so the
+    // package gains no runtime dependency. commander parses arguments (no dependencies, typed);
+    // cli-table3 prints tables and cli-progress the progress of moves, both widely used and small.
+    'commander@^14.0.3',
+    'cli-table3@^0.6.5',
+    'cli-progress@^3.12.0',
+    '@types/cli-progress@^3',
     '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-kinesis@^3',
@@ -122,7 +130,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'test-languages', 'integ', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'test-languages', 'integ', 'scripts', 'bench', 'projenrc', 'cli', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -136,6 +144,17 @@ project.npmignore?.exclude('/examples', '/.ci', 'cdk.out', '/bench', '/integ', '
 // Develop and test against the newest aws-cdk-lib; users only need the peer minimum.
 project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
 project.deps.addDependency(`constructs@${CONSTRUCTS_DEV_VERSION}`, DependencyType.BUILD);
+
+// The operator command `cdk-message-patterns` (cli/), bundled with the AWS SDK and its libraries into
+// one file of the package; bin/cdk-message-patterns, the executable that loads it, is found by projen.
+project.bundler.addBundle('./cli/main.ts', {
+  platform: 'node',
+  target: 'node22',
+  outfile: 'cdk-message-patterns.js',
+  minify: true,
+  sourcemap: false,
+  watchTask: false,
+});
 
 // `build` packages the npm tarball only; `package-all` adds the Python, Java and Go packages.
 project.packageTask.reset();

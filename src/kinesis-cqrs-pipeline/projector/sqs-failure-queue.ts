@@ -8,6 +8,7 @@
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SendToFailureQueue, UnprocessableRecord } from './failure-queue';
+import { sqsBatches } from '../../core/sqs-batches';
 
 /** One entry of an SQS `SendMessageBatch` request. */
 export interface SqsBatchEntry {
@@ -37,7 +38,6 @@ export interface SqsBatchClient {
   send(command: SendMessageBatchCommand): Promise<{ Failed?: { Id?: string }[] }>;
 }
 
-const SQS_MAX_BATCH_ENTRIES = 10;
 const DEFAULT_SQS_MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATION_MARGIN_BYTES = 64;
 
@@ -91,23 +91,7 @@ export function failureMessageBody(record: UnprocessableRecord, maxBytes: number
 }
 
 function chunkMessages(messages: readonly FailureMessage[], maxBytes: number): FailureMessage[][] {
-  const chunks: FailureMessage[][] = [];
-  let current: FailureMessage[] = [];
-  let currentBytes = 0;
-  for (const message of messages) {
-    const bytes = utf8Length(message.body);
-    if (current.length === SQS_MAX_BATCH_ENTRIES || (current.length > 0 && currentBytes + bytes > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(message);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) {
-    chunks.push(current);
-  }
-  return chunks;
+  return sqsBatches(messages, (message) => utf8Length(message.body), maxBytes);
 }
 
 async function sendChunk(sendMessageBatch: SendMessageBatch, chunk: readonly FailureMessage[]): Promise<string[]> {
