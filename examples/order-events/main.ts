@@ -48,7 +48,8 @@ exports.handler = async (event) => {
       archive: { archiveAllEvents: true, archiveName: 'orders', retention: Duration.days(7) },
     });
 
-    // Releases the stock of a cancelled order.
+    // Releases the stock of a cancelled order. An event that names no order fails: EventBridge invokes the
+    // function asynchronously, so Lambda retries it and then parks it in the route's on-failure queue.
     const releaseStock = new lambda.Function(this, 'ReleaseStock', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
@@ -56,7 +57,10 @@ exports.handler = async (event) => {
       memorySize: 256,
       code: lambda.Code.fromInline(`
 exports.handler = async (event) => {
-  console.log(JSON.stringify({ cancelled: event.detail.orderId }));
+  console.log(JSON.stringify({ eventId: event.id, cancelled: event.detail?.orderId }));
+  if (!event.detail?.orderId) {
+    throw new Error('event ' + event.id + ' names no order');
+  }
 };`),
     });
 

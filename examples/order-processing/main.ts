@@ -12,23 +12,26 @@ export class OrderProcessingStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    // Logs each record body; a body of "poison" fails, to show the redrive.
+    // Prints each record body, as the lab's Python consumer does (one JSON line with the message id, so that
+    // the integration suite can count deliveries); a body mentioning "poison" is reported as failed, to show
+    // the redrive.
     const consumer = new lambda.Function(this, 'OrderConsumer', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.PYTHON_3_13,
       handler: 'index.handler',
       timeout: Duration.seconds(10),
       memorySize: 256,
       code: lambda.Code.fromInline(`
-exports.handler = async (event) => {
-  const batchItemFailures = [];
-  for (const record of event.Records) {
-    console.log(JSON.stringify({ messageId: record.messageId, body: record.body }));
-    if (record.body.includes('poison')) {
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-};`),
+import json
+
+
+def handler(event, context):
+    batch_item_failures = []
+    for record in event["Records"]:
+        print(json.dumps({"messageId": record["messageId"], "body": record["body"]}))
+        if "poison" in record["body"]:
+            batch_item_failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": batch_item_failures}
+`),
     });
 
     new QueueWithDlq(this, 'Orders', {

@@ -11,9 +11,11 @@ import { CFN_EVENTS_ARCHIVE } from './cfn-events-archive';
 import { CFN_SQS_REDRIVE_POLICY } from './cfn-sqs-redrive-policy';
 import { EVENTBRIDGE_TARGET_DLQ } from './eventbridge-target-dlq';
 import { KINESIS_ESM_FAILURE_HANDLING } from './kinesis-esm-failure-handling';
+import { LAMBDA_ASYNC_EVENT_SOURCES } from './lambda-async-event-sources';
 import { LAMBDA_LOG_CAPTURE } from './lambda-log-capture';
 import { LAMBDA_NODEJS_SDK } from './lambda-nodejs-sdk';
 import { LAMBDA_NODEJS_VERSION } from './lambda-nodejs-version';
+import { LAMBDA_PYTHON_VERSION } from './lambda-python-version';
 import { RESOURCE_POLICIES } from './resource-policies';
 import { SNS_NUMERIC_FILTER_ON_STRINGS } from './sns-numeric-filter-on-strings';
 import { SNS_SUBSCRIPTION_DLQ } from './sns-subscription-dlq';
@@ -24,10 +26,12 @@ export const GAPS = [
   // Both read the same probe function; the SDK shim is verified first, leaving it warm for the log-capture check.
   LAMBDA_NODEJS_SDK,
   LAMBDA_NODEJS_VERSION,
+  LAMBDA_PYTHON_VERSION,
   EVENTBRIDGE_TARGET_DLQ,
   SNS_SUBSCRIPTION_DLQ,
   SNS_NUMERIC_FILTER_ON_STRINGS,
   KINESIS_ESM_FAILURE_HANDLING,
+  LAMBDA_ASYNC_EVENT_SOURCES,
   LAMBDA_LOG_CAPTURE,
   RESOURCE_POLICIES,
 ] as const;

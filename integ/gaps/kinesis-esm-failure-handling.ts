@@ -4,12 +4,11 @@
  * to the on-failure destination; the emulator advances past every batch that
  * did not throw. The checks that need it are skipped.
  */
-import { StackStatus } from '@aws-sdk/client-cloudformation';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetEventSourceMappingCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, Message } from '@aws-sdk/client-sqs';
 import { defineGap } from './gap';
-import { deleteProbeStack, deployProbeStack, LAMBDA_PROBE_ROLE } from './probes';
+import { LAMBDA_PROBE_ROLE, probeFunction, withProbeStack } from './probes';
 import { AwsClients } from '../harness/aws';
 import { pollUntil, PollTimeoutError } from '../harness/poll';
 import { receiveAll } from '../harness/queues';
@@ -57,39 +56,26 @@ async function detect(clients: AwsClients): Promise<{ present: boolean; detail: 
   const suffix = Date.now().toString(36);
   const stackName = `KinesisEsm${suffix}`;
   const name = `integ-probe-kinesis-esm-${suffix}`; // the stream, the queue and the function
-  try {
-    const deployed = await deployProbeStack(clients, stackName, {
-      Resources: {
-        Role: LAMBDA_PROBE_ROLE,
-        Stream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: name, ShardCount: 1 } },
-        Deliveries: { Type: 'AWS::SQS::Queue', Properties: { QueueName: name } },
-        Fn: {
-          Type: 'AWS::Lambda::Function',
-          Properties: {
-            FunctionName: name,
-            Runtime: 'nodejs22.x',
-            Handler: 'index.handler',
-            Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-            Environment: { Variables: { QUEUE_URL: { Ref: 'Deliveries' } } },
-            Code: { ZipFile: PROBE_CODE },
-          },
-        },
-        Mapping: {
-          Type: 'AWS::Lambda::EventSourceMapping',
-          Properties: {
-            EventSourceArn: { 'Fn::GetAtt': ['Stream', 'Arn'] },
-            FunctionName: { Ref: 'Fn' },
-            StartingPosition: 'TRIM_HORIZON',
-            BatchSize: 10,
-            FunctionResponseTypes: ['ReportBatchItemFailures'],
-            MaximumRetryAttempts: 2,
-          },
+  const template = {
+    Resources: {
+      Role: LAMBDA_PROBE_ROLE,
+      Stream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: name, ShardCount: 1 } },
+      Deliveries: { Type: 'AWS::SQS::Queue', Properties: { QueueName: name } },
+      Fn: probeFunction(name, 'nodejs22.x', PROBE_CODE, { QUEUE_URL: { Ref: 'Deliveries' } }),
+      Mapping: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          EventSourceArn: { 'Fn::GetAtt': ['Stream', 'Arn'] },
+          FunctionName: { Ref: 'Fn' },
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: 10,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRetryAttempts: 2,
         },
       },
-    });
-    if (deployed.status !== StackStatus.CREATE_COMPLETE) {
-      throw new Error(`probe stack not deployed (${deployed.status}): ${deployed.reasons.join('; ')}`);
-    }
+    },
+  };
+  return withProbeStack(clients, stackName, template, async () => {
     const { EventSourceMappings = [] } = await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: name }));
     const mapping = EventSourceMappings[0]
       && await clients.lambda.send(new GetEventSourceMappingCommand({ UUID: EventSourceMappings[0].UUID }));
@@ -130,9 +116,7 @@ async function detect(clients: AwsClients): Promise<{ present: boolean; detail: 
     return counts[REPORTED] >= 2
       ? { present: false, detail: `${seen}: retried from the reported record` }
       : { present: true, detail: `${seen} in ${RETRY_WAIT_MS / 1000} s after the first invocation: the batch item failure was ignored` };
-  } finally {
-    await deleteProbeStack(clients, stackName);
-  }
+  });
 }
 
 export const KINESIS_ESM_FAILURE_HANDLING = defineGap({

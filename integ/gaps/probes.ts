@@ -68,6 +68,33 @@ export async function deleteProbeStack(clients: AwsClients, name: string): Promi
   }
 }
 
+/**
+ * Deploys stack `IntegProbe<name>`, runs `probe` once it is complete, and deletes the stack
+ * (waiting until it is gone), also when the probe fails. A stack that does not complete fails the
+ * probe with the stack events' reasons.
+ */
+export async function withProbeStack<T>(clients: AwsClients, name: string, template: object, probe: () => Promise<T>): Promise<T> {
+  try {
+    const deployed = await deployProbeStack(clients, name, template);
+    if (deployed.status !== StackStatus.CREATE_COMPLETE) {
+      throw new Error(`probe stack not deployed (${deployed.status}): ${deployed.reasons.join('; ')}`);
+    }
+    return await probe();
+  } finally {
+    await deleteProbeStack(clients, name);
+  }
+}
+
+/** Invokes a probe function synchronously and returns its parsed result; a function error fails the probe. */
+export async function invokeProbeFunction(clients: AwsClients, functionName: string): Promise<any> {
+  const response = await clients.lambda.send(new InvokeCommand({ FunctionName: functionName }));
+  const payload = Buffer.from(response.Payload ?? []).toString('utf8');
+  if (response.FunctionError) {
+    throw new Error(`probe function failed: ${payload}`);
+  }
+  return JSON.parse(payload);
+}
+
 export async function createQueue(clients: AwsClients, name: string): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
   const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -97,19 +124,32 @@ export const LAMBDA_SDK_PACKAGES = [
   '@aws-sdk/util-dynamodb',
 ];
 
+/**
+ * Packages of the project that Lambda's Node.js runtime does not provide: a function that needs
+ * one must bundle it, so none may resolve in the emulator either (a bundling mistake would pass
+ * here and fail on AWS).
+ */
+export const PACKAGES_OUTSIDE_THE_RUNTIME = ['aws-cdk-lib', 'constructs', 'jest', 'esbuild'];
+
 const RUNTIME_PROBE_CODE = `
 exports.handler = async () => {
-  const packages = {};
-  for (const id of ${JSON.stringify(LAMBDA_SDK_PACKAGES)}) {
-    try { require.resolve(id); packages[id] = true; } catch { packages[id] = false; }
-  }
-  return { node: process.version, packages };
+  const resolvable = (ids) => Object.fromEntries(ids.map((id) => {
+    try { require.resolve(id); return [id, true]; } catch { return [id, false]; }
+  }));
+  return {
+    node: process.version,
+    packages: resolvable(${JSON.stringify(LAMBDA_SDK_PACKAGES)}),
+    outside: resolvable(${JSON.stringify(PACKAGES_OUTSIDE_THE_RUNTIME)}),
+  };
 };`;
 
 export interface RuntimeProbe {
   readonly functionName: string;
   readonly node: string;
+  /** Whether each package of LAMBDA_SDK_PACKAGES resolves in the function. */
   readonly packages: Record<string, boolean>;
+  /** Whether each package of PACKAGES_OUTSIDE_THE_RUNTIME resolves in the function. */
+  readonly outside: Record<string, boolean>;
 }
 
 /** The execution role of a probe's Lambda function, as a template resource. */
@@ -123,6 +163,24 @@ export const LAMBDA_PROBE_ROLE = {
   },
 };
 
+/**
+ * A probe's Lambda function, as a template resource: runs `code` (index.handler) on `runtime` with
+ * the role of the template's `Role` resource (LAMBDA_PROBE_ROLE).
+ */
+export function probeFunction(functionName: string, runtime: string, code: string, environment?: Record<string, unknown>): object {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: functionName,
+      Runtime: runtime,
+      Handler: 'index.handler',
+      Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+      ...(environment ? { Environment: { Variables: environment } } : {}),
+      Code: { ZipFile: code },
+    },
+  };
+}
+
 let runtimeProbe: Promise<RuntimeProbe> | undefined;
 let runtimeProbeEndpoint: string | undefined;
 
@@ -133,30 +191,18 @@ export async function probeNodeRuntime(clients: AwsClients): Promise<RuntimeProb
     runtimeProbe = (async () => {
       const suffix = Date.now().toString(36);
       const functionName = `integ-probe-runtime-${suffix}`;
-      const result = await deployProbeStack(clients, `Runtime${suffix}`, {
+      const template = {
         Resources: {
           Role: LAMBDA_PROBE_ROLE,
-          Fn: {
-            Type: 'AWS::Lambda::Function',
-            Properties: {
-              FunctionName: functionName,
-              Runtime: 'nodejs22.x',
-              Handler: 'index.handler',
-              Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-              Code: { ZipFile: RUNTIME_PROBE_CODE },
-            },
-          },
+          Fn: probeFunction(functionName, 'nodejs22.x', RUNTIME_PROBE_CODE),
         },
-      });
+      };
+      // Kept deployed: the log-capture probe invokes it again.
+      const result = await deployProbeStack(clients, `Runtime${suffix}`, template);
       if (result.status !== StackStatus.CREATE_COMPLETE) {
         throw new Error(`probe function not deployed (${result.status}): ${result.reasons.join('; ')}`);
       }
-      const response = await clients.lambda.send(new InvokeCommand({ FunctionName: functionName }));
-      const payload = Buffer.from(response.Payload ?? []).toString('utf8');
-      if (response.FunctionError) {
-        throw new Error(`probe function failed: ${payload}`);
-      }
-      return { functionName, ...JSON.parse(payload) };
+      return { functionName, ...await invokeProbeFunction(clients, functionName) };
     })();
   }
   return runtimeProbe;

@@ -3,7 +3,7 @@
  * never with a fixed sleep alone.
  */
 
-export interface PollOptions {
+export interface PollOptions<T = unknown> {
   /** What is awaited, for the timeout message and the progress lines. */
   readonly description: string;
   /** Give up after this many milliseconds. */
@@ -14,6 +14,11 @@ export interface PollOptions {
   readonly progressEveryMs?: number;
   /** Progress output. @default stderr */
   readonly log?: (line: string) => void;
+  /**
+   * What a progress line says about the last value read, in words (`value` is undefined when the
+   * last read failed). @default the value as JSON
+   */
+  readonly describe?: (value: T | undefined) => string;
 }
 
 export class PollTimeoutError<T> extends Error {
@@ -40,7 +45,7 @@ export async function sleep(ms: number): Promise<void> {
 export async function pollUntil<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  options: PollOptions,
+  options: PollOptions<T>,
 ): Promise<T> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
@@ -67,7 +72,8 @@ export async function pollUntil<T>(
     }
     if (progressEvery > 0 && now - lastProgress >= progressEvery) {
       lastProgress = now;
-      log(`  … still waiting for ${options.description} (${Math.round((now - started) / 1000)} s; now ${show(last)})`);
+      const state = options.describe ? options.describe(lastError ? undefined : last) : `now ${show(last)}`;
+      log(`  … still waiting for ${options.description} (${Math.round((now - started) / 1000)} s): ${state}`);
     }
     await sleep(Math.min(interval, deadline - now));
   }

@@ -214,7 +214,14 @@ export async function runOrderLedger(ctx: ScenarioContext): Promise<OrderLedgerR
     const done = ({ rows, failures }: { rows: Record<string, any>; failures: number }) =>
       ids.every((id) => rows[id]?.version === expected[id].version) && (!p.failureQueue || failures >= 1);
     return pollUntil(read, done, {
-      description: `${p.name} at the latest versions and the unparseable record in its failure queue`, timeoutMs: 180_000, intervalMs: 2_000, log,
+      description: `${p.name} at the latest versions and the unparseable record in its failure queue`,
+      timeoutMs: 180_000,
+      intervalMs: 2_000,
+      log,
+      describe: (v) => (v
+        ? `${ids.filter((id) => v.rows[id]?.version === expected[id].version).length} of ${ids.length} orders at their latest version`
+          + (p.failureQueue ? `, unparseable record ${v.failures ? 'parked' : 'not parked yet'}` : '')
+        : 'the last read failed'),
     }).catch(read);
   };
   const models: Record<string, Record<string, any>> = {};

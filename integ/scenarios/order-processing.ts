@@ -83,18 +83,49 @@ export async function runOrderProcessing(ctx: ScenarioContext): Promise<OrderPro
   log(`[order-processing] sent ${goodIds.length} good + ${poisonIds.length} poison messages to ${displayName(queue)}; `
     + `the poison one needs ${maxReceiveCount} receives ${visibilityTimeout} s apart (its visibility timeout) before the DLQ`);
 
-  // Wait until the queue is empty and the poison messages are in the DLQ.
-  const timeoutMs = ((maxReceiveCount + 1) * visibilityTimeout + 90) * 1000;
-  await pollUntil(
-    async () => ({ queue: total(await queueDepth(clients, queue.physicalId)), dlq: total(await queueDepth(clients, dlq.physicalId)) }),
-    (d) => d.queue === 0 && d.dlq >= POISON_MESSAGES,
-    { description: `${displayName(queue)} to empty and ${POISON_MESSAGES} message(s) in ${displayName(dlq)}`, timeoutMs, intervalMs: 2_000, log },
-  );
-
   // The consumer's log: one line per record received (the example logs {messageId, body}).
   const sentIds = [...goodIds, ...poisonIds];
   const readReceives = async () => countBy(
     loggedObjects(await lambdaLogLines(clients, consumer.physicalId, stack.functionLogGroup(consumer))), (o) => o.messageId);
+
+  // Wait until the queue is empty and the poison messages are in the DLQ. The progress lines say
+  // where each poison message is: its receives so far (from the log) and when the next one is due.
+  const poisonSeen = new Map<string, { receives: number; since: number }>();
+  const readWait = async () => {
+    const depths = { queue: total(await queueDepth(clients, queue.physicalId)), dlq: total(await queueDepth(clients, dlq.physicalId)) };
+    // The log only feeds the progress lines: a failed read leaves them as they were.
+    const counts = await readReceives().catch(() => undefined);
+    for (const id of counts ? poisonIds : []) {
+      const receives = counts!.get(id) ?? 0;
+      if (poisonSeen.get(id)?.receives !== receives) {
+        poisonSeen.set(id, { receives, since: Date.now() });
+      }
+    }
+    return depths;
+  };
+  const describeWait = (d?: { queue: number; dlq: number }) => [
+    ...poisonIds.map((id, i) => {
+      const { receives, since } = poisonSeen.get(id) ?? { receives: 0, since: Date.now() };
+      const name = poisonIds.length > 1 ? `poison message ${i + 1}` : 'poison message';
+      const next = Math.max(0, Math.round(visibilityTimeout - (Date.now() - since) / 1000));
+      if (receives === 0) {
+        return `${name}: not received yet`;
+      }
+      return receives < maxReceiveCount
+        ? `${name}: receive ${receives} of ${maxReceiveCount}, next in about ${next} s`
+        : `${name}: received ${receives} of ${maxReceiveCount} times, moves to ${displayName(dlq)} once visible again, in about ${next} s`;
+    }),
+    ...(d ? [`${d.queue} message(s) in ${displayName(queue)}, ${d.dlq} in ${displayName(dlq)}`] : []),
+  ].join('; ');
+  const timeoutMs = ((maxReceiveCount + 1) * visibilityTimeout + 90) * 1000;
+  await pollUntil(readWait, (d) => d.queue === 0 && d.dlq >= POISON_MESSAGES, {
+    description: `${displayName(queue)} to empty and ${POISON_MESSAGES} message(s) in ${displayName(dlq)}`,
+    timeoutMs,
+    intervalMs: 2_000,
+    log,
+    describe: describeWait,
+  });
+
   const receivedCounts = await pollUntil(
     readReceives,
     (counts) => goodIds.every((id) => (counts.get(id) ?? 0) >= 1) && poisonIds.every((id) => (counts.get(id) ?? 0) >= maxReceiveCount),
