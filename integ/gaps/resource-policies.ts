@@ -1,6 +1,8 @@
 /**
- * AWS evaluates IAM and resource policies; the emulator allows every call.
- * Noted only: the suite proves message flows, not permissions.
+ * AWS evaluates IAM and resource policies; the emulator allows every call
+ * unless started with AUTH=true, and then evaluates only some policy types.
+ * Noted: the permissions suite runs two examples on a second emulator with
+ * AUTH=true; what it evaluates there is listed here.
  */
 import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { defineGap } from './gap';
@@ -8,12 +10,25 @@ import { createQueue } from './probes';
 
 export const RESOURCE_POLICIES = defineGap({
   id: 'resource-policies',
-  summary: 'AWS evaluates IAM and resource policies (queue policies, key policies, aws:SecureTransport); MiniStack allows every call by default.',
+  summary: 'AWS evaluates IAM and resource policies (queue policies, key policies, aws:SecureTransport); MiniStack allows every call by default. '
+    + 'With AUTH=true it evaluates: the identity policies of IAM users, roles and functions (a function calls AWS with its execution '
+    + 'role\'s credentials), explicit Deny, SQS queue and SNS topic policies (root included), SNS → SQS deliveries against the queue policy, '
+    + 'Lambda function policies for direct calls, KMS key policies for IAM principals, Kinesis stream policies, aws:SecureTransport (over TLS); '
+    + 'it does not evaluate: the account root\'s identity permissions, EventBridge bus policies, DynamoDB resource policies, kms:* condition '
+    + 'keys, deliveries by EventBridge (to queues, topics, functions) and by SNS to functions, Lambda destinations, event source mappings '
+    + 'in one account, the role CloudFormation deploys with.',
   source: 'AWS Identity and Access Management User Guide, Policy evaluation logic '
-    + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)',
+    + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html); the emulator: ministack/core/iam_evaluator.py '
+    + '(enforce, _RESOURCE_POLICY_LOOKUPS), services/sqs.py (_enforce_queue_policy, queue_policy_allows), services/sns.py (_enforce_topic_policy, '
+    + '_deliver_to_sqs), core/lambda_runtime.py (execution_credentials)',
   probe: 'Sends a message over plain HTTP to a queue whose policy denies sqs:SendMessage to everyone.',
   handling: 'note',
-  whenPresent: 'The suite proves message flows, not permissions: those are covered by the template assertions and cdk-nag in the unit tests.',
+  whenPresent: 'The example suites prove message flows, not permissions. The permissions suite deploys order-fanout to a second emulator '
+    + 'with AUTH=true over TLS and runs its flow there (FanoutTopic\'s queue policies, the aws:SecureTransport denials), and shows that a '
+    + 'queue policy narrower than the library\'s stops the deliveries. order-ledger is not run there: under AUTH=true MiniStack 1.5.33 '
+    + 'refuses Kinesis requests signed with a role\'s session credentials (InvalidSignatureException; DynamoDB accepts them), so its '
+    + 'command function cannot put records. What the emulator does not evaluate is covered by the template assertions and cdk-nag in the '
+    + 'unit tests only.',
   async detect(clients) {
     const suffix = Date.now().toString(36);
     const queue = await createQueue(clients, `integ-probe-policy-${suffix}`);

@@ -1,6 +1,8 @@
 /**
  * AWS SDK v3 clients pointed at the local emulator.
  */
+import * as fs from 'fs';
+import * as https from 'https';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,7 +11,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from './emulator';
+import { caBundle, EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from './emulator';
 
 /** One client per service, all talking to the same emulator. */
 export interface AwsClients {
@@ -32,11 +34,14 @@ export function awsClients(endpoint: string): AwsClients {
   if (cached) {
     return cached;
   }
+  const ca = caBundle(endpoint);
   const config = {
     endpoint,
     region: EMULATOR_REGION,
     credentials: { accessKeyId: EMULATOR_ACCOUNT, secretAccessKey: EMULATOR_SECRET },
     maxAttempts: 3,
+    // An emulator that serves TLS has a self-signed certificate: trust it (and only it).
+    ...(ca ? { requestHandler: { httpsAgent: new https.Agent({ ca: fs.readFileSync(ca) }) } } : {}),
   };
   const clients: AwsClients = {
     endpoint,

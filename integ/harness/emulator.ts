@@ -14,6 +14,8 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,6 +49,8 @@ export interface Emulator {
   readonly extraEnv: Record<string, string>;
   /** Python run before the emulator started (shims), for the report. */
   readonly preamble: string[];
+  /** With TLS (USE_SSL=1 in extraEnv): the emulator's self-signed certificate, which its clients must trust. */
+  readonly caBundle?: string;
 }
 
 export interface StartOptions {
@@ -143,11 +147,41 @@ async function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** True when the emulator answers its health check. */
-export async function isHealthy(endpoint: string): Promise<boolean> {
+/** The self-signed certificates of the emulators that serve TLS (USE_SSL=1), by endpoint. */
+const CA_BUNDLES = new Map<string, string>();
+
+/** The certificate a client of the emulator at `endpoint` must trust, when it serves TLS. */
+export function caBundle(endpoint: string): string | undefined {
+  return CA_BUNDLES.get(endpoint);
+}
+
+/** One request to the emulator's own API (`/_ministack/...`); resolves with the HTTP status. */
+function emulatorRequest(endpoint: string, route: string, options: { method?: string; timeoutMs: number; ca?: string }): Promise<number> {
+  const url = new URL(route, endpoint);
+  const request = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: options.method ?? 'GET',
+      timeout: options.timeoutMs,
+      ...(options.ca ? { ca: fs.readFileSync(options.ca) } : {}),
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} in ${options.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** True when the emulator answers its health check (`ca`: the certificate to trust, for TLS). */
+export async function isHealthy(endpoint: string, ca: string | undefined = caBundle(endpoint)): Promise<boolean> {
   try {
-    const response = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(2_000) });
-    return response.ok;
+    if (endpoint.startsWith('https:') && (!ca || !fs.existsSync(ca))) {
+      return false; // the emulator writes its certificate as it starts
+    }
+    const status = await emulatorRequest(endpoint, '/_ministack/health', { timeoutMs: 2_000, ca });
+    return status >= 200 && status < 300;
   } catch {
     return false;
   }
@@ -200,7 +234,18 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
-    const emulator: Emulator = { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid!, logFile, workDir, extraEnv, preamble };
+    // With USE_SSL=1 the emulator serves HTTPS only, with a self-signed certificate it writes into its TMPDIR.
+    const tls = extraEnv.USE_SSL === '1';
+    const emulator: Emulator = {
+      endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+      port,
+      pid: child.pid!,
+      logFile,
+      workDir,
+      extraEnv,
+      preamble,
+      ...(tls ? { caBundle: path.join(workDir, 'ministack-tls', 'server.crt') } : {}),
+    };
     let exited = false;
     child.on('exit', () => { exited = true; });
     if (options.detached) {
@@ -210,7 +255,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     }
     const deadline = Date.now() + (options.healthTimeoutMs ?? 60_000);
     while (!exited && Date.now() < deadline) {
-      if (await isHealthy(emulator.endpoint)) {
+      if (await isHealthy(emulator.endpoint, emulator.caBundle)) {
+        if (emulator.caBundle) {
+          CA_BUNDLES.set(emulator.endpoint, emulator.caBundle);
+        }
         progress(`ministack ${emulatorVersion()} listening on ${emulator.endpoint} (pid ${emulator.pid}, `
           + `started in ${((Date.now() - started) / 1000).toFixed(1)} s, log ${logFile})`);
         if (options.detached) {
@@ -275,6 +323,7 @@ function isAlive(pid: number): boolean {
 /** Stops the emulator and its Lambda workers (its process group), then removes its scratch folder. */
 export async function stopEmulator(emulator: Emulator): Promise<void> {
   tracked.delete(emulator.pid);
+  CA_BUNDLES.delete(emulator.endpoint);
   if (killGroup(emulator.pid, 'SIGTERM')) {
     const deadline = Date.now() + 10_000;
     while (isAlive(emulator.pid) && Date.now() < deadline) {
@@ -292,9 +341,9 @@ export async function stopEmulator(emulator: Emulator): Promise<void> {
 
 /** Wipes every resource of the emulator (`POST /_ministack/reset`). */
 export async function resetEmulator(endpoint: string): Promise<void> {
-  const response = await fetch(`${endpoint}/_ministack/reset`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
-  if (!response.ok) {
-    throw new Error(`reset of ${endpoint} failed: HTTP ${response.status}`);
+  const status = await emulatorRequest(endpoint, '/_ministack/reset', { method: 'POST', timeoutMs: 30_000, ca: caBundle(endpoint) });
+  if (status < 200 || status >= 300) {
+    throw new Error(`reset of ${endpoint} failed: HTTP ${status}`);
   }
 }
 
@@ -307,6 +356,8 @@ export function awsEnv(endpoint: string): Record<string, string> {
     AWS_REGION: EMULATOR_REGION,
     AWS_DEFAULT_REGION: EMULATOR_REGION,
     CDK_DISABLE_CLI_TELEMETRY: 'true',
+    // The CDK CLI and the SDK trust the certificate of an emulator that serves TLS through AWS_CA_BUNDLE.
+    ...(caBundle(endpoint) ? { AWS_CA_BUNDLE: caBundle(endpoint)! } : {}),
   };
 }
 

@@ -76,6 +76,19 @@ export async function startSession(log: ProgressLog = stderrLog, runDir?: string
   }
 }
 
+/**
+ * A second emulator that evaluates IAM and resource policies (MiniStack's AUTH=true), over TLS
+ * (USE_SSL=1: the library's queues and topics deny requests without aws:SecureTransport, and so
+ * does the bootstrap bucket), with the environment shims of `gaps`. It deploys from the main run's
+ * folder (its synthesized assemblies); stop it with stopEmulator.
+ */
+export async function startPermissionsSession(gaps: GapReport, runDir: string, log: ProgressLog = stderrLog): Promise<Session> {
+  const shims = emulatorShims(gaps);
+  const emulator = await startEmulator({ extraEnv: { ...shims.env, AUTH: 'true', USE_SSL: '1' }, preamble: shims.preamble });
+  log(`[permissions] emulator evaluating policies (AUTH=true) over TLS on ${emulator.endpoint}`);
+  return { emulator, clients: awsClients(emulator.endpoint), gaps, runDir };
+}
+
 export async function endSession(session: Session): Promise<void> {
   await stopEmulator(session.emulator);
   if (!process.env.KEEP_EMULATOR_LOGS) {
