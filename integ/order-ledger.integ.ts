@@ -10,7 +10,7 @@
  */
 import { deployAndRun, describeExample, testUnlessGap } from './harness/suite';
 import { runOrderLedger } from './scenarios/order-ledger';
-import { runRefusedRecord, runVersionSequence, VersionSequenceResult } from './scenarios/order-ledger-batches';
+import { runRefusedRecord, runVersionSequence, sequenceOutcome, VersionSequenceResult } from './scenarios/order-ledger-batches';
 
 /** The read-model item without its bookkeeping: what a query sees. */
 function view(item: any): any {
@@ -87,11 +87,7 @@ describeExample('order-ledger', () => {
 
     test('conservation: every record put is in the read model or parked once, and nothing else is in the failure queue (every projection)', () => {
       for (const [projection, end] of Object.entries(seq.projections)) {
-        const outcome = Object.fromEntries(seq.records.map((r) => {
-          const times = end.parked.filter((p) => p.sequenceNumber === r.sequenceNumber).length;
-          const inTable = (end.rows[r.entityId]?.version ?? 0) >= r.version;
-          return [r.label, times === 1 ? 'parked' : times > 1 ? `parked ${times} times` : inTable ? 'projected' : 'lost'];
-        }));
+        const outcome = sequenceOutcome(seq, end);
         const putSequences = new Set(seq.records.map((r) => r.sequenceNumber));
         expect({ projection, outcome, unknownParked: end.parked.filter((p) => !putSequences.has(p.sequenceNumber)), other: end.other }).toEqual({
           projection, outcome: Object.fromEntries(seq.records.map((r) => [r.label, r.expected])), unknownParked: [], other: [],

@@ -23,12 +23,13 @@ export const RESOURCE_POLICIES = defineGap({
     + '_deliver_to_sqs), core/lambda_runtime.py (execution_credentials)',
   probe: 'Sends a message over plain HTTP to a queue whose policy denies sqs:SendMessage to everyone.',
   handling: 'note',
-  whenPresent: 'The example suites prove message flows, not permissions. The permissions suite deploys order-fanout to a second emulator '
-    + 'with AUTH=true over TLS and runs its flow there (FanoutTopic\'s queue policies, the aws:SecureTransport denials), and shows that a '
-    + 'queue policy narrower than the library\'s stops the deliveries. order-ledger is not run there: under AUTH=true MiniStack 1.5.33 '
-    + 'refuses Kinesis requests signed with a role\'s session credentials (InvalidSignatureException; DynamoDB accepts them), so its '
-    + 'command function cannot put records. What the emulator does not evaluate is covered by the template assertions and cdk-nag in the '
-    + 'unit tests only.',
+  whenPresent: 'The example suites prove message flows, not permissions. The permissions suite deploys order-fanout and order-ledger to a '
+    + 'second emulator with AUTH=true over TLS and runs there order-fanout\'s flow (FanoutTopic\'s queue policies, the aws:SecureTransport '
+    + 'denials) and the projectors on records put one at a time (their roles: DynamoDB conditional writes), and shows that a queue policy '
+    + 'narrower than the library\'s stops the deliveries. Under AUTH=true MiniStack 1.5.33 refuses the Kinesis and SQS requests a function '
+    + 'signs with its role\'s session credentials (InvalidSignatureException; DynamoDB accepts them), so order-ledger\'s command function '
+    + 'is not used (the suite puts the records itself) and the projector\'s failure queue is not proven there. What the emulator does not '
+    + 'evaluate is covered by the template assertions and cdk-nag in the unit tests only.',
   async detect(clients) {
     const suffix = Date.now().toString(36);
     const queue = await createQueue(clients, `integ-probe-policy-${suffix}`);

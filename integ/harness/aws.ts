@@ -43,12 +43,15 @@ export function awsClients(endpoint: string): AwsClients {
     // An emulator that serves TLS has a self-signed certificate: trust it (and only it).
     ...(ca ? { requestHandler: { httpsAgent: new https.Agent({ ca: fs.readFileSync(ca) }) } } : {}),
   };
+  const dynamodb = new DynamoDBClient(config);
   const clients: AwsClients = {
     endpoint,
     cloudformation: new CloudFormationClient(config),
-    dynamodb: new DynamoDBClient(config),
+    dynamodb,
     eventbridge: new EventBridgeClient(config),
-    kinesis: new KinesisClient(config),
+    // The Kinesis client speaks HTTP/2 by default, whose handler takes no CA: over TLS it shares the
+    // HTTP/1.1 handler of the other clients, which trusts the emulator's certificate.
+    kinesis: new KinesisClient(ca ? { ...config, requestHandler: dynamodb.config.requestHandler } : config),
     lambda: new LambdaClient(config),
     logs: new CloudWatchLogsClient(config),
     sns: new SNSClient(config),

@@ -225,6 +225,19 @@ export async function runVersionSequence(ctx: ScenarioContext, ignoredPartitionK
   return { entityId, markerId, records, steps, projections, liveProjection: live.name, seconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * What became of each record of the sequence in one projection, by label: "projected" (the read
+ * model is at its version or later), "parked" (once in the failure queue), "parked N times" or
+ * "lost"; compared with each record's `expected` outcome by the suites.
+ */
+export function sequenceOutcome(sequence: VersionSequenceResult, end: ProjectionEnd): Record<string, string> {
+  return Object.fromEntries(sequence.records.map((r) => {
+    const times = end.parked.filter((p) => p.sequenceNumber === r.sequenceNumber).length;
+    const inTable = (end.rows[r.entityId]?.version ?? 0) >= r.version;
+    return [r.label, times === 1 ? 'parked' : times > 1 ? `parked ${times} times` : inTable ? 'projected' : 'lost'];
+  }));
+}
+
 /** What a record the live failure queue refused became. */
 export interface RefusedRecordResult {
   readonly sequenceNumber: string;
