@@ -87,6 +87,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cli-progress@^3.12.0',
     '@types/cli-progress@^3',
     '@aws-sdk/client-cloudwatch-logs@^3',
+    // The integration suite on an AWS account: who the credentials are (STS), and the KMS keys its stacks retain.
+    '@aws-sdk/client-kms@^3',
+    '@aws-sdk/client-sts@^3',
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-kinesis@^3',
     '@aws-sdk/client-lambda@^3',
@@ -107,6 +110,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // One worker per core, each restarted once it holds more than 2 GB: a single process running every suite grows
+      // to ~10 GB and spends its time collecting garbage. Coverage is opt-in (`npx jest --coverage`): V8's collection
+      // over aws-cdk-lib made the suite half again as slow, and no threshold reads it.
+      maxWorkers: '100%',
+      workerIdleMemoryLimit: '2GB',
+      collectCoverage: false,
       // Property-based tests run from a fixed seed (FC_SEED to explore others), so that CI is reproducible.
       setupFiles: ['<rootDir>/test/helpers/fast-check-setup.ts'],
       // Every snapshot prints asset hashes as `<asset-hash>` (normalised in test/helpers/template.ts).
@@ -197,6 +206,17 @@ if (bundle) {
   integ.spawn(bundle);
 }
 integ.exec('jest -c integ/jest.config.js --runInBand', { receiveArgs: true });
+// The same suites against an AWS account: credentials and region from the caller's environment, each example destroyed
+// after its suite (docs/emulator.md, "On an AWS account").
+const integAws = project.addTask('integ:aws', {
+  description: 'Deploy every example app to the AWS account of your credentials (AWS_PROFILE or keys, AWS_REGION), check its message flows, including those the emulator cannot run, and destroy it',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true', INTEG_TARGET: 'aws' },
+});
+if (bundle) {
+  integAws.spawn(bundle);
+}
+integAws.exec('jest -c integ/jest.config.js --runInBand', { receiveArgs: true });
+project.package.setScript('integ:aws', 'npm ci && projen integ:aws');
 project.package.setScript('demo', 'npm ci && projen bundle && ts-node --transpile-only -P tsconfig.dev.json integ/demo.ts');
 
 // The README's two commands: each installs what it needs on a fresh clone.

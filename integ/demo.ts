@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     formatGapReport(session.gaps).forEach((line) => progress(line));
 
     heading('bootstrap the emulator\'s account (cdk bootstrap aws://000000000000/us-east-1)');
-    await bootstrap(session.clients.endpoint, `${session.runDir}/bootstrap`, progress);
+    await bootstrap(session.clients.target, `${session.runDir}/bootstrap`, progress);
 
     // Each example's traffic starts as soon as it is deployed, so that the
     // waits (a poison message needs maxReceiveCount visibility timeouts)
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
     const running: Promise<{ report: PatternReport }>[] = [];
     for (const name of names) {
       await synthesized(session.runDir, name, progress);
-      const example = await deployExample(session, name, { bootstrap: false, log: progress });
+      const example = await deployExample(session, name, { log: progress });
       deployed.push(example);
       progress(`[${name}] sending sample traffic`);
       const scenario = SCENARIOS[name](scenarioContext(session, example, progress, `${name.replace('order-', '')}-${runTag}`));

@@ -41,9 +41,10 @@ import { countTags, functionObserver, Observer } from './harness/observe';
 import { matchesPattern } from './harness/patterns';
 import { pollUntil, sleep } from './harness/poll';
 import { queueDepth, total } from './harness/queues';
-import { synthesized } from './harness/session';
+import { DeployedExample, synthesized } from './harness/session';
 import { DeployedResource, DeployedStack } from './harness/stack';
-import { describeExample, resetAndDeploy, suiteSession, testUnlessGap } from './harness/suite';
+import { describeExample, destroyAfterAll, resetAndDeploy, suiteSession, testUnlessGap } from './harness/suite';
+import { scaled } from './harness/target';
 import { assertFreshBundle, drain, pauseConsumer, routeArchive, runCommand } from './scenarios/operations';
 import { onlyStack, referencedLogicalId } from './scenarios/scenario';
 
@@ -57,7 +58,12 @@ interface TaggedEvent {
 
 function eventDocument(e: TaggedEvent): Record<string, unknown> {
   return {
-    'source': 'shop.orders', 'detail-type': e.detailType, 'detail': e.detail, 'account': '000000000000', 'region': 'us-east-1', 'resources': [],
+    'source': 'shop.orders',
+    'detail-type': e.detailType,
+    'detail': e.detail,
+    'account': suiteSession().clients.target.account,
+    'region': suiteSession().clients.target.region,
+    'resources': [],
   };
 }
 
@@ -68,7 +74,7 @@ function parsed(messages: Message[]): any[] {
 describeExample('order-events', () => {
   describe('the operator command cdk-message-patterns: replay', () => {
     beforeAll(assertFreshBundle);
-    const endpoint = () => suiteSession().clients.endpoint;
+    const target = () => suiteSession().clients.target;
 
     let stack: DeployedStack;
     let queue: DeployedResource;
@@ -78,6 +84,7 @@ describeExample('order-events', () => {
     let events: { large: TaggedEvent; small: TaggedEvent; cancelled: TaggedEvent };
     let live: any[];
     let tags: string[];
+    let deployedExample: DeployedExample | undefined;
 
     /** Messages in the route's queue, and deliveries of the cancellation to ReleaseStock. */
     const deliveredSoFar = async () => ({
@@ -85,9 +92,12 @@ describeExample('order-events', () => {
       cancelled: (await releaseStock.count(tags)).get(events.cancelled.tag),
     });
 
+    destroyAfterAll(() => deployedExample);
+
     beforeAll(async () => {
       const session = suiteSession();
       const { deployed, context } = await resetAndDeploy('order-events');
+      deployedExample = deployed;
       stack = onlyStack(deployed.stacks);
       const { clients } = context;
       // The route with a queue target (LargeOrders) and the route with a function target (CancelledOrders).
@@ -134,7 +144,7 @@ describeExample('order-events', () => {
         { description: 'the live deliveries: the large order in the queue, the cancellation at ReleaseStock', timeoutMs: 120_000, intervalMs: 1_000 },
       );
       live = parsed(await drain(clients, queue.physicalId));
-    }, 10 * 60_000);
+    }, scaled(10 * 60_000));
 
     test('the route\'s archive exists on the route\'s bus; the live events reached their targets once', async () => {
       const { archive: a } = archive;
@@ -148,7 +158,7 @@ describeExample('order-events', () => {
 
     test('replay <archive> --from 10m: followed to completed; the archived events reach their targets once more, with replay-name', async () => {
       const { clients } = suiteSession();
-      const result = await runCommand(endpoint(), ['replay', archive.archive.ArchiveName!, '--from', '10m']);
+      const result = await runCommand(target(), ['replay', archive.archive.ArchiveName!, '--from', '10m']);
       expect(result.code).toBe(0);
       const first = /^replay (\S+): events of (\S+) from (\S+) to (\S+), to every rule of the bus; starting$/.exec(result.out[0]);
       expect(first).not.toBeNull();
@@ -181,10 +191,10 @@ describeExample('order-events', () => {
       for (const dlq of routeDeadLetterQueues) {
         expect({ dlq: dlq.path, messages: total(await queueDepth(clients, dlq.physicalId)) }).toEqual({ dlq: dlq.path, messages: 0 });
       }
-    }, 4 * 60_000);
+    }, scaled(4 * 60_000));
 
     test('an unknown archive is a one-line error, exit code 1', async () => {
-      const result = await runCommand(endpoint(), ['replay', 'no-such-archive', '--from', '10m']);
+      const result = await runCommand(target(), ['replay', 'no-such-archive', '--from', '10m']);
       expect({ code: result.code, out: result.out, err: result.err }).toEqual({
         code: 1, out: [], err: ['error: no archive named no-such-archive: give the archive\'s name, or the route\'s construct id with --stack'],
       });
@@ -195,10 +205,10 @@ describeExample('order-events', () => {
       const archives = stack.ofType('AWS::Events::Archive');
       expect(archives).toHaveLength(1);
       const route = archives[0].path.split('/')[1];
-      const result = await runCommand(endpoint(), ['replay', route, '--stack', stack.stackName, '--from', '10m']);
+      const result = await runCommand(target(), ['replay', route, '--stack', stack.stackName, '--from', '10m']);
       expect(result.code).toBe(0);
       expect(result.out[0]).toMatch(new RegExp(`, to the rule of ${route}; `));
       expect(result.out[result.out.length - 1]).toMatch(/ completed$/);
-    }, 4 * 60_000);
+    }, scaled(4 * 60_000));
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The operator command `cdk-message-patterns` (the bundled executable, run as
  * a process) against order-processing deployed with `cdk deploy` to the
- * emulator: the poison message of the scenario is in the DLQ; `status` shows
- * the queue, its DLQ and the alarms; `peek` shows the message and leaves it;
- * `redrive` moves it back (client-side: the emulator has no message move
- * task), the consumer receives it again and it fails back to the DLQ; `purge`
+ * emulator or an AWS account: the poison message of the scenario is in the
+ * DLQ; `status` shows the queue, its DLQ and the alarms; `peek` shows the
+ * message and leaves it; `redrive` moves it back (with SQS's message move
+ * task, or client-side where the endpoint has none: gap sqs-message-move-task),
+ * the consumer receives it again and it fails back to the DLQ; `purge`
  * empties the DLQ only with --yes; failures are one-line errors. Every
  * message sent is accounted for: consumed + in the DLQ = sent, nothing left
  * in the queue, nothing consumed twice.
@@ -22,17 +23,22 @@
  * - SendMessage gives every message a new message id
  *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html);
  * - PurgeQueue deletes every message, within 60 seconds
- *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_PurgeQueue.html).
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_PurgeQueue.html);
+ * - StartMessageMoveTask moves the messages of a DLQ back to their source queue
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html),
+ *   and ListMessageMoveTasks reports the task COMPLETED with the count moved
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListMessageMoveTasks.html).
  *
  * Where the emulator (MiniStack 1.5.33) differs, read from its source
  * (.venv/lib/python3.11/site-packages/ministack/services/):
  * - sqs.py `_HANDLERS` (line 1187) registers neither StartMessageMoveTask nor
  *   ListDeadLetterSourceQueues, and `_dispatch` (line 409) answers
- *   InvalidAction: the command reads every queue's redrive policy and moves
- *   client-side (receive, send, delete), as its unit tests specify;
+ *   InvalidAction (gap sqs-message-move-task): the command reads every queue's
+ *   redrive policy and moves client-side (receive, send, delete), as its unit
+ *   tests specify;
  * - sqs.py `_act_purge_queue` (line 1062) clears the queue at once;
- * - no service publishes AWS/SQS metrics (cloudwatch.py `record_metric` is
- *   called by lambda_svc.py and alb.py only) and alarms are evaluated on
+ * - no service publishes AWS/SQS metrics (gap sqs-cloudwatch-metrics;
+ *   cloudwatch.py `record_metric` is called by lambda_svc.py and alb.py only) and alarms are evaluated on
  *   PutMetricData only (cloudwatch.py line 644): the queue's oldest-message
  *   age is `-` and the alarms keep the state the emulator reports;
  * - cloudformation/handlers.py line 840: an unknown stack is
@@ -43,6 +49,7 @@ import { pollUntil } from './harness/poll';
 import { queueDepth, total } from './harness/queues';
 import { DeployedResource, DeployedStack, displayName } from './harness/stack';
 import { deployAndRun, describeExample, suiteSession } from './harness/suite';
+import { scaled } from './harness/target';
 import {
   alarmStates, assertFreshBundle, CommandRun, consumerReceives, LoggedReceive, messagesIn, runCommand, tableRows,
 } from './scenarios/operations';
@@ -69,7 +76,8 @@ describeExample('order-processing', () => {
     beforeAll(assertFreshBundle);
     const run = deployAndRun('order-processing', runOrderProcessing);
     const endpoint = () => suiteSession().clients.endpoint;
-    const cmd = (...args: string[]) => runCommand(endpoint(), args);
+    const target = () => suiteSession().clients.target;
+    const cmd = (...args: string[]) => runCommand(target(), args);
 
     let stack: DeployedStack;
     let queue: DeployedResource;
@@ -88,7 +96,7 @@ describeExample('order-processing', () => {
       await pollUntil(() => queueDepth(run.context.clients, dlq.physicalId), (d) => d.visible === 1 && d.inFlight === 0 && d.delayed === 0, {
         description: `the poison message visible again in ${DLQ}`, timeoutMs: 120_000, intervalMs: 2_000,
       });
-    }, 3 * 60_000);
+    }, scaled(3 * 60_000));
 
     test('status --stack: the queue with its DLQ holding the poison message, and the alarms with their states', async () => {
       const result = await cmd('status', '--stack', 'OrderProcessing');
@@ -99,12 +107,14 @@ describeExample('order-processing', () => {
       const [title, queueTable, alarmTable, ...rest] = text.split(/\n(?=┌)/).map(tableRows);
       expect({ title, rest }).toEqual({ title: [], rest: [] });
       expect(queueTable[0]).toEqual(['Queue', 'Visible', 'In flight', 'Oldest', 'Dead-letter queue', 'DLQ visible']);
-      // One row: the DLQ is shown on its source queue's row, not on one of its own. No AWS/SQS metrics on the emulator: Oldest is `-`.
-      expect(queueTable.slice(1)).toEqual([['Orders', '0', '0', '-', DLQ, '1']]);
+      // One row: the DLQ is shown on its source queue's row, not on one of its own. Without AWS/SQS metrics Oldest is `-`; with
+      // them it is an age or `-` (SQS publishes each minute: the queue may have no datapoint yet).
+      const oldest = suiteSession().gaps['sqs-cloudwatch-metrics'].present ? '-' : expect.stringMatching(/^(-|\d+ ?[a-z]+.*)$/);
+      expect(queueTable.slice(1)).toEqual([['Orders', '0', '0', oldest, DLQ, '1']]);
 
       const alarms = stack.ofType('AWS::CloudWatch::Alarm');
       expect(alarms.length).toBeGreaterThan(0);
-      const states = await alarmStates(endpoint(), alarms.map((a) => a.physicalId));
+      const states = await alarmStates(suiteSession().clients, alarms.map((a) => a.physicalId));
       expect(alarmTable[0]).toEqual(['Alarm', 'State']);
       expect([...alarmTable.slice(1)].sort()).toEqual(alarms.map((a) => [statusPath(a), states.get(a.physicalId)]).sort());
       for (const [, state] of alarmTable.slice(1)) {
@@ -149,13 +159,19 @@ describeExample('order-processing', () => {
       expect(total(await queueDepth(run.context.clients, queue.physicalId))).toBe(0);
     });
 
-    test('redrive moves the message back client-side; the consumer receives it again (new id, same body), once per receive', async () => {
+    test('redrive moves the message back; the consumer receives it again (new id, same body), once per receive', async () => {
       const before = await consumerReceives(stack, queue);
       const result = await cmd('redrive', DLQ);
       expect(result.code).toBe(0);
-      // StartMessageMoveTask answers InvalidAction on the emulator (sqs.py line 409): the command says so and moves client-side.
-      expect(result.err).toContain(`${endpoint()} offers no message move task: moving client-side, message by message`);
-      expect(result.out).toEqual([`moved 1 message from ${DLQ} to ${QUEUE}`]);
+      if (suiteSession().gaps['sqs-message-move-task'].present) {
+        // StartMessageMoveTask answers InvalidAction on the emulator (sqs.py line 409): the command says so and moves client-side.
+        expect(result.err).toContain(`${endpoint()} offers no message move task: moving client-side, message by message`);
+        expect(result.out).toEqual([`moved 1 message from ${DLQ} to ${QUEUE}`]);
+      } else {
+        // SQS's message move task, followed to its end (ListMessageMoveTasks: COMPLETED, 1 of 1 moved).
+        expect(result.err).toContain(`started a message move task from ${DLQ} to ${QUEUE}`);
+        expect(result.out).toEqual([`completed: moved 1 of 1 message from ${DLQ} to ${QUEUE}`]);
+      }
       expect(total(await queueDepth(run.context.clients, dlq.physicalId))).toBe(0);
 
       const isCopy = (r: LoggedReceive) => r.body === poison.body && r.messageId !== poison.id;
@@ -166,7 +182,7 @@ describeExample('order-processing', () => {
       expect(copies.size).toBe(1);
       redriven = { id: [...copies][0] };
       expect(before.filter((r) => r.messageId === redriven!.id)).toEqual([]);
-    }, 4 * 60_000);
+    }, scaled(4 * 60_000));
 
     test('the redriven message fails again and returns to the DLQ after maxReceiveCount receives: consumed + parked = sent', async () => {
       expect(redriven).toBeDefined();
@@ -200,7 +216,7 @@ describeExample('order-processing', () => {
       expect(consumed + parked.length).toBe(GOOD_MESSAGES + POISON_MESSAGES);
       process.stderr.write(`[operations] ${displayName(queue)}: ${consumed} consumed + ${parked.length} in ${DLQ} = `
         + `${GOOD_MESSAGES + POISON_MESSAGES} sent; left 0 (redriven once as ${redriven!.id})\n`);
-    }, 8 * 60_000);
+    }, scaled(8 * 60_000));
 
     test('purge without --yes and without a terminal fails and deletes nothing; with --yes it empties the DLQ', async () => {
       const { clients } = run.context;
@@ -220,17 +236,21 @@ describeExample('order-processing', () => {
       expect({ code: again.code, out: again.out }).toEqual({ code: 0, out: [`${DLQ} is empty: nothing to delete`] });
       const nothing = await cmd('redrive', DLQ);
       expect({ code: nothing.code, out: nothing.out }).toEqual({ code: 0, out: [`${DLQ} has no visible message: nothing to move`] });
-    }, 3 * 60_000);
+    }, scaled(3 * 60_000));
 
     test('errors against the real endpoint are one line, exit code 1, no stack trace', async () => {
+      const { target: { endpoint: given, region } } = suiteSession().clients;
+      const escape = (text: string) => text.replace(/[.]/g, '\\.');
       expectOneLineError(await cmd('peek', 'no-such-queue'),
-        new RegExp(`^error: no queue named no-such-queue at ${endpoint().replace(/[.]/g, '\\.')}: give its name, URL or ARN$`));
+        new RegExp(`^error: no queue named no-such-queue${given ? ` at ${escape(given)}` : ''}: give its name, URL or ARN$`));
       expectOneLineError(await cmd('peek', QUEUE), new RegExp(`^error: ${QUEUE} is not a dead-letter queue: it has a redrive policy of its own`));
-      // The emulator words an unknown stack `Stack [NAME] does not exist` (cloudformation/handlers.py line 840).
-      expectOneLineError(await cmd('status', '--stack', 'NoSuchStack'), /^error: the stack NoSuchStack does not exist in http:/);
-      // --endpoint-url wins over AWS_ENDPOINT_URL (which names the running emulator).
+      // The emulator words an unknown stack `Stack [NAME] does not exist` (cloudformation/handlers.py line 840), AWS
+      // `Stack with id NAME does not exist`: the command reads both.
+      expectOneLineError(await cmd('status', '--stack', 'NoSuchStack'),
+        new RegExp(`^error: the stack NoSuchStack does not exist in ${escape(given ?? `AWS in ${region}`)}$`));
+      // --endpoint-url wins over AWS_ENDPOINT_URL (which names the running emulator) and over AWS's own endpoints.
       expectOneLineError(await cmd('--endpoint-url', 'http://127.0.0.1:1', 'peek', DLQ),
         /^error: cannot reach http:\/\/127\.0\.0\.1:1: ECONNREFUSED$/);
-    }, 3 * 60_000);
+    }, scaled(3 * 60_000));
   });
 });

@@ -8,6 +8,7 @@
  */
 import { skipReason } from './gaps/runner';
 import { deployAndRun, describeExample, testUnlessGap } from './harness/suite';
+import { scaled } from './harness/target';
 import { describeArchives, queueDepths, runAsyncFailures, runOrderEvents, runUndeliverableTarget } from './scenarios/order-events';
 
 function pick(counts: Record<string, number>, tags: string[]): Record<string, number> {
@@ -78,7 +79,7 @@ describeExample('order-events', () => {
     }
     const depths = await queueDepths(run.context);
     expect(Object.values(depths).every((n) => n === 0)).toBe(true);
-  }, 5 * 60_000);
+  }, scaled(5 * 60_000));
 
   testUnlessGap('cfn-events-archive', 'the bus archive exists with its retention', async () => {
     const archives = await describeArchives(run.context);
@@ -90,5 +91,5 @@ describeExample('order-events', () => {
   testUnlessGap('eventbridge-target-dlq', 'an event a target cannot take lands in the route DLQ', async () => {
     const outcome = await runUndeliverableTarget(run.context);
     expect(outcome).toEqual(expect.objectContaining({ arrived: true }));
-  }, 5 * 60_000);
+  }, scaled(5 * 60_000));
 });

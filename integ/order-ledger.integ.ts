@@ -9,6 +9,7 @@
  * queue refuses is retried, or its batch's position reaches the queue.
  */
 import { deployAndRun, describeExample, testUnlessGap } from './harness/suite';
+import { scaled } from './harness/target';
 import { runOrderLedger } from './scenarios/order-ledger';
 import { runRefusedRecord, runVersionSequence, sequenceOutcome, VersionSequenceResult } from './scenarios/order-ledger-batches';
 
@@ -58,7 +59,7 @@ describeExample('order-ledger', () => {
     const seq = {} as VersionSequenceResult;
     beforeAll(async () => {
       Object.assign(seq, await runVersionSequence(run.context, [run.result.unparseablePartitionKey]));
-    }, 6 * 60_000);
+    }, scaled(6 * 60_000));
     const step = (label: RegExp) => seq.steps.find((s) => label.test(s.label))!;
     const paid = { version: 2, state: { status: 'paid', amount: 10 } };
 
@@ -101,10 +102,10 @@ describeExample('order-ledger', () => {
   testUnlessGap('kinesis-esm-failure-handling', 'a record the failure queue refuses is reported, retried and reaches it once it takes it', async () => {
     const outcome = await runRefusedRecord(run.context, 'taken', 120_000);
     expect(outcome).toEqual(expect.objectContaining({ batchProcessed: true, refused: true, timesParked: 1 }));
-  }, 4 * 60_000);
+  }, scaled(4 * 60_000));
 
   testUnlessGap('kinesis-esm-failure-handling', 'a record still refused when the retries run out: its batch\'s position reaches the failure queue', async () => {
     const outcome = await runRefusedRecord(run.context, 'retries run out', 5 * 60_000);
     expect(outcome).toEqual(expect.objectContaining({ batchProcessed: true, refused: true, timesParked: 0, positionRecords: 1 }));
-  }, 7 * 60_000);
+  }, scaled(7 * 60_000));
 });

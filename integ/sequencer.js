@@ -1,10 +1,10 @@
 // Runs the integration suites in a fixed order: cfn-lint, the gap report,
 // then the examples in the order of integ/harness/session.ts EXAMPLES, then the
-// operator command's suites (they deploy order-processing and order-events again), then the
-// permissions suite (a second emulator, which evaluates policies).
+// operator command's suites (they deploy order-processing and order-events again), then
+// `npm run integ:aws` against the emulator, then the permissions suite (a second emulator, which evaluates policies).
 const Sequencer = require('@jest/test-sequencer').default;
 
-const ORDER = ['cfn-lint', 'gaps', 'order-processing', 'order-fanout', 'order-events', 'order-ledger', 'operations', 'operations-replay', 'permissions'];
+const ORDER = ['cfn-lint', 'gaps', 'order-processing', 'order-fanout', 'order-events', 'order-ledger', 'operations', 'operations-replay', 'integ-aws', 'permissions'];
 
 function rank(path) {
   const name = path.split('/').pop().replace(/\.integ\.ts$/, '');

@@ -19,6 +19,8 @@ import { LAMBDA_PYTHON_VERSION } from './lambda-python-version';
 import { RESOURCE_POLICIES } from './resource-policies';
 import { SNS_NUMERIC_FILTER_ON_STRINGS } from './sns-numeric-filter-on-strings';
 import { SNS_SUBSCRIPTION_DLQ } from './sns-subscription-dlq';
+import { SQS_CLOUDWATCH_METRICS } from './sqs-cloudwatch-metrics';
+import { SQS_MESSAGE_MOVE_TASK } from './sqs-message-move-task';
 
 export const GAPS = [
   CFN_SQS_REDRIVE_POLICY,
@@ -34,6 +36,8 @@ export const GAPS = [
   LAMBDA_ASYNC_EVENT_SOURCES,
   LAMBDA_LOG_CAPTURE,
   RESOURCE_POLICIES,
+  SQS_MESSAGE_MOVE_TASK,
+  SQS_CLOUDWATCH_METRICS,
 ] as const;
 
 export type GapId = typeof GAPS[number]['id'];

@@ -124,6 +124,18 @@ export function skipReason(report: Partial<GapReport>, id: GapId): string | unde
   return status.present ? `emulator gap ${id}: ${status.summary} (probe: ${status.detail})` : undefined;
 }
 
+/**
+ * The report of a target that is not an emulator (an AWS account): every gap
+ * absent, unprobed, so that every check runs.
+ */
+export function noGaps(detail: string): GapReport {
+  const report = {} as GapReport;
+  for (const gap of GAPS) {
+    report[gap.id] = toStatus(gap, false, detail);
+  }
+  return report;
+}
+
 /** Printable gap report: one line per gap. */
 export function formatGapReport(report: Partial<GapReport>): string[] {
   return Object.values(report).map((s) => {

@@ -1,11 +1,13 @@
 /**
  * The real CDK CLI (the project's `aws-cdk` devDependency) against the
- * emulator: synth of an example app, bootstrap, deploy.
+ * suite's target (the emulator or an AWS account): synth of an example app,
+ * bootstrap, deploy, destroy.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { awsEnv, EMULATOR_ACCOUNT, EMULATOR_REGION, REPO_ROOT } from './emulator';
+import { REPO_ROOT } from './emulator';
+import { Target } from './target';
 
 const CDK = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
 
@@ -26,7 +28,7 @@ const stderrLog: ProgressLog = (line) => process.stderr.write(`${line}\n`);
 
 /**
  * The environment of a CDK CLI run: the caller's, without any AWS setting
- * (profiles, real credentials, endpoints), plus `extra`.
+ * (profiles, credentials, endpoints), plus `extra` (a target's AWS_* settings).
  */
 function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -94,38 +96,55 @@ export async function synthExample(exampleDir: string, outDir: string, log: Prog
 }
 
 /**
- * `cdk bootstrap aws://000000000000/us-east-1` against the emulator. It runs
- * in `workDir`, which has no cdk.json, so that no app is synthesized.
+ * `cdk bootstrap aws://ACCOUNT/REGION` of the target. It runs in `workDir`,
+ * which has no cdk.json, so that no app is synthesized.
  */
-export async function bootstrap(endpoint: string, workDir: string, log: ProgressLog = stderrLog): Promise<void> {
+export async function bootstrap(target: Target, workDir: string, log: ProgressLog = stderrLog): Promise<void> {
   const started = Date.now();
   fs.mkdirSync(workDir, { recursive: true });
-  log('[cdk] bootstrap …');
-  await runCdk(['bootstrap', `aws://${EMULATOR_ACCOUNT}/${EMULATOR_REGION}`, '--no-notices'], {
+  log(`[cdk] bootstrap aws://${target.account}/${target.region} …`);
+  await runCdk(['bootstrap', `aws://${target.account}/${target.region}`, '--no-notices'], {
     cwd: workDir,
-    env: cliEnv(awsEnv(endpoint)),
+    env: cliEnv(target.env),
     logFile: path.join(workDir, 'bootstrap.log'),
   });
   log(`[cdk] bootstrap in ${seconds(started)}`);
 }
 
+/** The stack tag by which the suite knows the stacks it deployed (and destroys only those). */
+export const SUITE_STACK_TAG = 'cdk-message-patterns:integ';
+
 /**
  * `cdk deploy --require-approval never` of every stack of a synthesized
  * assembly (the example's own, after the template shims of integ/gaps/),
- * run from the example's folder.
+ * run from the example's folder, each stack tagged SUITE_STACK_TAG=`runTag`.
  */
 export async function deployAssembly(
-  endpoint: string, exampleDir: string, assemblyDir: string, log: ProgressLog = stderrLog,
+  target: Target, exampleDir: string, assemblyDir: string, runTag: string, log: ProgressLog = stderrLog,
 ): Promise<void> {
   const started = Date.now();
   const name = path.basename(exampleDir);
   log(`[cdk] deploy ${name} …`);
   await runCdk([
     'deploy', '--app', assemblyDir, '--all', '--require-approval', 'never', '--no-notices', '--progress', 'events',
+    '--tags', `${SUITE_STACK_TAG}=${runTag}`,
   ], {
     cwd: exampleDir,
-    env: cliEnv(awsEnv(endpoint)),
+    env: cliEnv(target.env),
     logFile: `${assemblyDir}.deploy.log`,
   });
   log(`[cdk] deploy ${name} in ${seconds(started)}`);
+}
+
+/** `cdk destroy --force` of every stack of a deployed assembly, run from the example's folder. */
+export async function destroyAssembly(target: Target, exampleDir: string, assemblyDir: string, log: ProgressLog = stderrLog): Promise<void> {
+  const started = Date.now();
+  const name = path.basename(exampleDir);
+  log(`[cdk] destroy ${name} …`);
+  await runCdk(['destroy', '--app', assemblyDir, '--all', '--force', '--no-notices'], {
+    cwd: exampleDir,
+    env: cliEnv(target.env),
+    logFile: `${assemblyDir}.destroy.log`,
+  });
+  log(`[cdk] destroy ${name} in ${seconds(started)}`);
 }

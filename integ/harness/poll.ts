@@ -1,12 +1,14 @@
 /**
  * Bounded polling: every outcome the suite checks is awaited with a deadline,
- * never with a fixed sleep alone.
+ * never with a fixed sleep alone. Deadlines are scaled for the run's target
+ * (integ/harness/target.ts: longer on AWS).
  */
+import { scaled } from './target';
 
 export interface PollOptions<T = unknown> {
   /** What is awaited, for the timeout message and the progress lines. */
   readonly description: string;
-  /** Give up after this many milliseconds. */
+  /** Give up after this many milliseconds (on the emulator; scaled for the run's target). */
   readonly timeoutMs: number;
   /** Pause between attempts. @default 1000 */
   readonly intervalMs?: number;
@@ -48,7 +50,8 @@ export async function pollUntil<T>(
   options: PollOptions<T>,
 ): Promise<T> {
   const started = Date.now();
-  const deadline = started + options.timeoutMs;
+  const timeoutMs = scaled(options.timeoutMs);
+  const deadline = started + timeoutMs;
   const interval = options.intervalMs ?? 1_000;
   const progressEvery = options.progressEveryMs ?? 15_000;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -68,7 +71,7 @@ export async function pollUntil<T>(
     const now = Date.now();
     if (now >= deadline) {
       const detail = lastError ? `last error: ${String(lastError)}` : `last value: ${show(last)}`;
-      throw new PollTimeoutError(`timed out after ${options.timeoutMs / 1000} s waiting for ${options.description}; ${detail}`, last);
+      throw new PollTimeoutError(`timed out after ${timeoutMs / 1000} s waiting for ${options.description}; ${detail}`, last);
     }
     if (progressEvery > 0 && now - lastProgress >= progressEvery) {
       lastProgress = now;

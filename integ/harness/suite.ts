@@ -1,15 +1,19 @@
 /**
  * What each integration suite (one per example) shares: the run started by
- * global-setup.ts, the reset + deploy of its example, the skips.
+ * global-setup.ts, the deploy of its example and its destroy, the skips.
  */
 import { awsClients } from './aws';
-import { DeployedExample, deployExample, exampleExists, resetBetweenSuites, scenarioContext, stderrLog } from './session';
+import {
+  DeployedExample, deployExample, destroyExample, exampleExists, resetBetweenSuites, scenarioContext, stderrLog,
+} from './session';
+import { scaled, Target, targetKind } from './target';
 import { GapId, GapReport, loadGapReport, skipReason } from '../gaps/runner';
 import { formatReport, PatternReport, ScenarioContext } from '../scenarios/scenario';
 
 /** Environment variables through which global-setup.ts hands the run to the suites. */
 export const SESSION_ENV = {
-  endpoint: 'INTEG_EMULATOR_ENDPOINT',
+  /** The target (integ/harness/target.ts), as JSON. */
+  target: 'INTEG_TARGET_JSON',
   runDir: 'INTEG_RUN_DIR',
   gapsFile: 'INTEG_GAPS_FILE',
 } as const;
@@ -22,13 +26,23 @@ export interface SuiteSession {
 
 /** The run started by global-setup.ts. */
 export function suiteSession(): SuiteSession {
-  const endpoint = process.env[SESSION_ENV.endpoint];
+  const target = process.env[SESSION_ENV.target];
   const runDir = process.env[SESSION_ENV.runDir];
   const gapsFile = process.env[SESSION_ENV.gapsFile];
-  if (!endpoint || !runDir || !gapsFile) {
-    throw new Error('no emulator: run the integration suite with `jest -c integ/jest.config.js` (its global setup starts one)');
+  if (!target || !runDir || !gapsFile) {
+    throw new Error('no target: run the integration suite with `npm run integ` or `npm run integ:aws` (their global setup names one)');
   }
-  return { clients: awsClients(endpoint), gaps: loadGapReport(gapsFile), runDir };
+  return { clients: awsClients(JSON.parse(target) as Target), gaps: loadGapReport(gapsFile), runDir };
+}
+
+/** `describe`, or `describe.skip` with the printed reason when the run's target is an AWS account (INTEG_TARGET=aws). */
+export function describeOnEmulator(name: string, reasonOnAws: string, body: () => void): void {
+  if (targetKind() === 'aws') {
+    process.stderr.write(`[integ] SKIPPED "${name}" on AWS: ${reasonOnAws}\n`);
+    describe.skip(`${name} — skipped on AWS: ${reasonOnAws}`, body);
+  } else {
+    describe(name, body);
+  }
 }
 
 /**
@@ -65,9 +79,9 @@ export interface ExampleRun<R> {
 }
 
 /**
- * Before the tests of the suite (beforeAll): resets the emulator, deploys the
- * example and runs its scenario, printing the report. The tests read the
- * returned object's fields, set once that is done.
+ * Before the tests of the suite (beforeAll): deploys the example and runs its
+ * scenario, printing the report; after them (afterAll), destroys it. The tests
+ * read the returned object's fields, set once that is done.
  */
 export function deployAndRun<R extends { report: PatternReport }>(name: string, scenario: (context: ScenarioContext) => Promise<R>): ExampleRun<R> {
   const run = {} as { deployed: DeployedExample; context: ScenarioContext; result: R };
@@ -75,14 +89,36 @@ export function deployAndRun<R extends { report: PatternReport }>(name: string, 
     Object.assign(run, await resetAndDeploy(name));
     run.result = await scenario(run.context);
     process.stderr.write(`${formatReport(run.result.report)}\n`);
-  }, 10 * 60_000);
+  }, scaled(10 * 60_000));
+  destroyAfterAll(() => run.deployed);
   return run;
 }
 
-/** Resets the emulator and deploys the example with the CDK CLI (bootstrap included). */
+/**
+ * After the tests of the suite (afterAll): `cdk destroy` of what `deployed()` names (if the
+ * deploy got that far) and the deletion of what the stacks leave. INTEG_KEEP_STACKS=1 keeps them.
+ */
+export function destroyAfterAll(deployed: () => DeployedExample | undefined): void {
+  afterAll(async () => {
+    const example = deployed();
+    if (!example) {
+      return;
+    }
+    if (process.env.INTEG_KEEP_STACKS) {
+      process.stderr.write(`[integ] ${example.name}: stacks kept (INTEG_KEEP_STACKS): ${example.stacks.map((s) => s.stackName).join(', ')}\n`);
+      return;
+    }
+    await destroyExample(suiteSession(), example);
+  }, scaled(10 * 60_000));
+}
+
+/**
+ * Deploys the example with the CDK CLI (bootstrap when the account has none), on the emulator
+ * after a reset.
+ */
 export async function resetAndDeploy(name: string): Promise<{ deployed: DeployedExample; context: ScenarioContext }> {
   const session = suiteSession();
   await resetBetweenSuites(session);
-  const deployed = await deployExample(session, name, { bootstrap: true });
+  const deployed = await deployExample(session, name);
   return { deployed, context: scenarioContext(session, deployed, stderrLog, `${name}-${Date.now().toString(36)}`) };
 }

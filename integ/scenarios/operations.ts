@@ -7,7 +7,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateArchiveCommand, DescribeArchiveCommand, DescribeArchiveCommandOutput, DescribeEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
@@ -17,10 +17,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { referencedLogicalId } from './scenario';
 import { AwsClients } from '../harness/aws';
-import { awsEnv, EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET, REPO_ROOT } from '../harness/emulator';
+import { REPO_ROOT } from '../harness/emulator';
 import { pollUntil } from '../harness/poll';
 import { lambdaLogLines, loggedObjects } from '../harness/queues';
 import { DeployedResource, DeployedStack } from '../harness/stack';
+import { Target } from '../harness/target';
 
 /** The executable the package ships (package.json `bin`). */
 export const COMMAND = path.join(REPO_ROOT, 'bin', 'cdk-message-patterns');
@@ -83,18 +84,19 @@ function splitLines(text: string): string[] {
 
 /**
  * Runs `node bin/cdk-message-patterns <args>` with the environment an
- * operator of the emulator would have (AWS_ENDPOINT_URL, AWS_REGION and the
- * emulator's credentials; no other AWS_ setting of the caller), stdin closed
- * (no terminal), and waits for it to exit.
+ * operator of the target would have (its AWS_* settings: the emulator's
+ * endpoint, region and credentials, or the caller's for an AWS account; no
+ * other AWS_ setting of the caller), stdin closed (no terminal), and waits for
+ * it to exit.
  */
-export async function runCommand(endpoint: string, args: string[], timeoutMs = 120_000): Promise<CommandRun> {
+export async function runCommand(target: Target, args: string[], timeoutMs = 120_000): Promise<CommandRun> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(AWS_|CDK_DEFAULT_)/.test(key)) {
       env[key] = value;
     }
   }
-  Object.assign(env, awsEnv(endpoint));
+  Object.assign(env, target.env);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [COMMAND, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -251,15 +253,8 @@ export async function routeArchive(
   return { archive, created: createThroughApi, busName };
 }
 
-/** The state of each alarm, as CloudWatch describes it (the harness's clients have no CloudWatch client). */
-export async function alarmStates(endpoint: string, names: string[]): Promise<Map<string, string>> {
-  const cloudwatch = new CloudWatchClient({
-    endpoint, region: EMULATOR_REGION, credentials: { accessKeyId: EMULATOR_ACCOUNT, secretAccessKey: EMULATOR_SECRET },
-  });
-  try {
-    const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100 }));
-    return new Map(MetricAlarms.map((a) => [a.AlarmName!, a.StateValue!]));
-  } finally {
-    cloudwatch.destroy();
-  }
+/** The state of each alarm, as CloudWatch describes it. */
+export async function alarmStates(clients: AwsClients, names: string[]): Promise<Map<string, string>> {
+  const { MetricAlarms = [] } = await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100 }));
+  return new Map(MetricAlarms.map((a) => [a.AlarmName!, a.StateValue!]));
 }

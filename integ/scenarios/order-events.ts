@@ -134,8 +134,8 @@ export async function runOrderEvents(ctx: ScenarioContext): Promise<OrderEventsR
         'id': e.tag,
         'source': e.source,
         'detail-type': e.detailType,
-        'account': '000000000000',
-        'region': 'us-east-1',
+        'account': stack.clients.target.account,
+        'region': stack.clients.target.region,
         'time': new Date().toISOString(),
         'resources': [],
         'detail': e.detail,
@@ -226,7 +226,12 @@ export async function runUndeliverableTarget(ctx: ScenarioContext): Promise<{ ta
       const queue = stack.byLogicalId(queueId);
       const dlq = stack.byLogicalId(dlqId);
       const match = SAMPLE_EVENTS.find((e) => matchesPattern(rule.properties.EventPattern, {
-        'source': e.source, 'detail-type': e.detailType, 'detail': e.detail, 'account': '000000000000', 'region': 'us-east-1', 'resources': [],
+        'source': e.source,
+        'detail-type': e.detailType,
+        'detail': e.detail,
+        'account': stack.clients.target.account,
+        'region': stack.clients.target.region,
+        'resources': [],
       }));
       if (!match) {
         continue;
@@ -310,7 +315,7 @@ export async function runAsyncFailures(ctx: ScenarioContext): Promise<AsyncFailu
     const invoke = (payload: object) => ctx.clients.lambda.send(new InvokeCommand({
       FunctionName: fn.physicalId, InvocationType: 'Event', Payload: JSON.stringify(payload),
     }));
-    const event = (id: string) => ({ 'version': '0', id, 'source': 'shop.orders', 'detail-type': 'OrderCancelled', 'account': '000000000000' });
+    const event = (id: string) => ({ 'version': '0', id, 'source': 'shop.orders', 'detail-type': 'OrderCancelled', 'account': ctx.clients.target.account });
     for (const id of good) {
       await invoke({ ...event(id), detail: { orderId: id } });
     }
