@@ -22,6 +22,7 @@ import { REPO_ROOT, resetEmulator } from './harness/emulator';
 import { pollUntil } from './harness/poll';
 import { deployExample, isBootstrapped } from './harness/session';
 import { describeOnEmulator, suiteSession } from './harness/suite';
+import { targetProcessEnv } from './harness/target';
 
 // cfn-lint is left out: it synthesizes every example (two minutes) and meets no target.
 const SUITES = ['integ/gaps.integ.ts', 'integ/order-processing.integ.ts'];
@@ -34,13 +35,7 @@ interface Run {
 /** `projen integ:aws <suites>` with the target's AWS_* settings and none of this run's own (INTEG_*, AWS_*). */
 async function runIntegAws(): Promise<Run> {
   const { target } = suiteSession().clients;
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(AWS_|CDK_DEFAULT_|INTEG_|JEST_)/.test(key)) {
-      env[key] = value;
-    }
-  }
-  Object.assign(env, target.env, { JEST_JUNIT_OUTPUT_NAME: 'integ-aws-junit.xml' });
+  const env = targetProcessEnv(target, { dropPrefixes: ['INTEG_', 'JEST_'], extra: { JEST_JUNIT_OUTPUT_NAME: 'integ-aws-junit.xml' } });
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'projen'), ['integ:aws', ...SUITES], {
       cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPO_ROOT } from './emulator';
-import { Target } from './target';
+import { Target, targetProcessEnv } from './target';
 
 const CDK = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
 
@@ -26,18 +26,9 @@ export interface ProgressLog {
 
 const stderrLog: ProgressLog = (line) => process.stderr.write(`${line}\n`);
 
-/**
- * The environment of a CDK CLI run: the caller's, without any AWS setting
- * (profiles, credentials, endpoints), plus `extra` (a target's AWS_* settings).
- */
-function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(AWS_|CDK_DEFAULT_)/.test(key)) {
-      env[key] = value;
-    }
-  }
-  return { ...env, CI: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', ...extra };
+/** The environment of a CDK CLI run against the target (none: a synth), without prompts or telemetry (targetProcessEnv). */
+function cliEnv(target: Target | undefined): NodeJS.ProcessEnv {
+  return targetProcessEnv(target, { extra: { CI: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' } });
 }
 
 /** Runs the CDK CLI; its output goes to `logFile`, and its tail into the error when it fails. */
@@ -87,7 +78,7 @@ export async function synthExample(exampleDir: string, outDir: string, log: Prog
   fs.rmSync(outDir, { recursive: true, force: true });
   await runCdk(['synth', '--quiet', '--no-notices', '--output', outDir], {
     cwd: exampleDir,
-    env: cliEnv({}),
+    env: cliEnv(undefined),
     logFile: `${outDir}.synth.log`,
   });
   const stacks = assemblyStacks(outDir);
@@ -105,7 +96,7 @@ export async function bootstrap(target: Target, workDir: string, log: ProgressLo
   log(`[cdk] bootstrap aws://${target.account}/${target.region} …`);
   await runCdk(['bootstrap', `aws://${target.account}/${target.region}`, '--no-notices'], {
     cwd: workDir,
-    env: cliEnv(target.env),
+    env: cliEnv(target),
     logFile: path.join(workDir, 'bootstrap.log'),
   });
   log(`[cdk] bootstrap in ${seconds(started)}`);
@@ -130,7 +121,7 @@ export async function deployAssembly(
     '--tags', `${SUITE_STACK_TAG}=${runTag}`,
   ], {
     cwd: exampleDir,
-    env: cliEnv(target.env),
+    env: cliEnv(target),
     logFile: `${assemblyDir}.deploy.log`,
   });
   log(`[cdk] deploy ${name} in ${seconds(started)}`);
@@ -143,7 +134,7 @@ export async function destroyAssembly(target: Target, exampleDir: string, assemb
   log(`[cdk] destroy ${name} …`);
   await runCdk(['destroy', '--app', assemblyDir, '--all', '--force', '--no-notices'], {
     cwd: exampleDir,
-    env: cliEnv(target.env),
+    env: cliEnv(target),
     logFile: `${assemblyDir}.destroy.log`,
   });
   log(`[cdk] destroy ${name} in ${seconds(started)}`);

@@ -122,6 +122,26 @@ export async function resolveTarget(kind: TargetKind, env: NodeJS.ProcessEnv): P
   }
 }
 
+/**
+ * The environment of a process the suite starts (the CDK CLI, the operator command, a nested
+ * run): the caller's, without any AWS or CDK_DEFAULT_ setting of its own nor a variable that
+ * starts with one of `dropPrefixes`, then the target's AWS_* settings (none without a target, for
+ * a synth) and `extra`. So the process reaches the target and nothing else the caller's profile or
+ * endpoint names.
+ */
+export function targetProcessEnv(
+  target: Target | undefined, options: { dropPrefixes?: readonly string[]; extra?: Record<string, string> } = {},
+): NodeJS.ProcessEnv {
+  const drop = ['AWS_', 'CDK_DEFAULT_', ...options.dropPrefixes ?? []];
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!drop.some((prefix) => key.startsWith(prefix))) {
+      env[key] = value;
+    }
+  }
+  return { ...env, ...target?.env, ...options.extra };
+}
+
 /** One line naming the target, for the run's output. */
 export function describeTarget(target: Target): string {
   const where = target.endpoint ? `${target.endpoint} (region ${target.region})` : `region ${target.region}`;

@@ -21,7 +21,7 @@ import { REPO_ROOT } from '../harness/emulator';
 import { pollUntil } from '../harness/poll';
 import { lambdaLogLines, loggedObjects } from '../harness/queues';
 import { DeployedResource, DeployedStack } from '../harness/stack';
-import { Target } from '../harness/target';
+import { Target, targetProcessEnv } from '../harness/target';
 
 /** The executable the package ships (package.json `bin`). */
 export const COMMAND = path.join(REPO_ROOT, 'bin', 'cdk-message-patterns');
@@ -90,13 +90,7 @@ function splitLines(text: string): string[] {
  * it to exit.
  */
 export async function runCommand(target: Target, args: string[], timeoutMs = 120_000): Promise<CommandRun> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(AWS_|CDK_DEFAULT_)/.test(key)) {
-      env[key] = value;
-    }
-  }
-  Object.assign(env, target.env);
+  const env = targetProcessEnv(target);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [COMMAND, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
