@@ -89,6 +89,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch-logs@^3',
     // The integration suite on an AWS account: who the credentials are (STS), and the KMS keys its stacks retain.
     '@aws-sdk/client-kms@^3',
+    '@aws-sdk/client-pipes@^3',
     '@aws-sdk/client-sts@^3',
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-kinesis@^3',
@@ -182,7 +183,7 @@ testLanguages.exec('bash scripts/language-apps.sh package');
 testLanguages.exec('jest -c test-languages/jest.config.js');
 
 // Example apps: each folder under examples/ is a CDK app synthesized with the CDK CLI.
-const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger'];
+const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger', 'order-enrichment'];
 const synthExamples = project.addTask('synth:examples', {
   description: 'Synthesize every example app with the CDK CLI',
   // The CLI needs no network for a synth: no telemetry, no notices.

@@ -17,6 +17,7 @@ import { bootstrap } from './harness/cdk';
 import {
   DeployedExample, deployExample, endSession, EXAMPLES, exampleExists, scenarioContext, Session, startSession, synthesized,
 } from './harness/session';
+import { runOrderEnrichment } from './scenarios/order-enrichment';
 import { runOrderEvents } from './scenarios/order-events';
 import { runOrderFanout } from './scenarios/order-fanout';
 import { runOrderLedger } from './scenarios/order-ledger';
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<{ report: Patt
   'order-fanout': runOrderFanout,
   'order-events': runOrderEvents,
   'order-ledger': runOrderLedger,
+  'order-enrichment': runOrderEnrichment,
 };
 
 const startedAt = Date.now();

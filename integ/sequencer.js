@@ -4,7 +4,7 @@
 // `npm run integ:aws` against the emulator, then the permissions suite (a second emulator, which evaluates policies).
 const Sequencer = require('@jest/test-sequencer').default;
 
-const ORDER = ['cfn-lint', 'gaps', 'order-processing', 'order-fanout', 'order-events', 'order-ledger', 'operations', 'operations-replay', 'integ-aws', 'permissions'];
+const ORDER = ['cfn-lint', 'gaps', 'order-processing', 'order-fanout', 'order-events', 'order-ledger', 'order-enrichment', 'operations', 'operations-replay', 'integ-aws', 'permissions'];
 
 function rank(path) {
   const name = path.split('/').pop().replace(/\.integ\.ts$/, '');

@@ -3,6 +3,7 @@ export * from './event-bus-route';
 export * from './kinesis-cqrs-pipeline';
 export * from './filtered-subscription';
 export * from './fanout-topic';
+export * from './event-pipe';
 export * from './routing';
 export * from './core/async-invoke-options';
 export * from './core/consumer-alarm-options';

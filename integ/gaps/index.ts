@@ -16,6 +16,8 @@ import { LAMBDA_LOG_CAPTURE } from './lambda-log-capture';
 import { LAMBDA_NODEJS_SDK } from './lambda-nodejs-sdk';
 import { LAMBDA_NODEJS_VERSION } from './lambda-nodejs-version';
 import { LAMBDA_PYTHON_VERSION } from './lambda-python-version';
+import { PIPES_FILTER_CRITERIA } from './pipes-filter-criteria';
+import { PIPES_SQS_SOURCE } from './pipes-sqs-source';
 import { RESOURCE_POLICIES } from './resource-policies';
 import { SNS_NUMERIC_FILTER_ON_STRINGS } from './sns-numeric-filter-on-strings';
 import { SNS_SUBSCRIPTION_DLQ } from './sns-subscription-dlq';
@@ -38,6 +40,8 @@ export const GAPS = [
   RESOURCE_POLICIES,
   SQS_MESSAGE_MOVE_TASK,
   SQS_CLOUDWATCH_METRICS,
+  PIPES_SQS_SOURCE,
+  PIPES_FILTER_CRITERIA,
 ] as const;
 
 export type GapId = typeof GAPS[number]['id'];

@@ -12,6 +12,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { PipesClient } from '@aws-sdk/client-pipes';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsEnv, caBundle, EMULATOR_ACCOUNT, EMULATOR_REGION, EMULATOR_SECRET } from './emulator';
@@ -30,6 +31,7 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly lambda: LambdaClient;
   readonly logs: CloudWatchLogsClient;
+  readonly pipes: PipesClient;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
 }
@@ -78,6 +80,7 @@ export function awsClients(target: string | Target): AwsClients {
     kms: new KMSClient(config),
     lambda: new LambdaClient(config),
     logs: new CloudWatchLogsClient(config),
+    pipes: new PipesClient(config),
     sns: new SNSClient(config),
     // Queue URLs name the emulator's advertised host (localhost); keep the configured endpoint.
     sqs: new SQSClient({ ...config, ...(endpoint ? { useQueueUrlAsEndpoint: false } : {}) }),

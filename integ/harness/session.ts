@@ -24,7 +24,7 @@ import {
 import { ScenarioContext } from '../scenarios/scenario';
 
 /** Every example app the suite and the demo deploy, in the order they run. */
-export const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger'] as const;
+export const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger', 'order-enrichment'] as const;
 export type ExampleName = typeof EXAMPLES[number];
 
 export function exampleDir(name: string): string {

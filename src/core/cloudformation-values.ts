@@ -12,6 +12,8 @@
  * - AWS::SNS::Topic: Ref is the topic ARN; GetAtt TopicName is the name.
  * - AWS::Lambda::Function, AWS::Kinesis::Stream, AWS::DynamoDB::Table: Ref is the name.
  * - AWS::Events::EventBus: Ref and GetAtt Name are the name.
+ * - AWS::Pipes::Pipe: Ref is the pipe's name (its resource reference; aws-cdk-lib's
+ *   CfnPipe reads `pipeName` from it).
  * - AWS::Lambda::EventSourceMapping: Ref is "the mapping's ID", the UUID that
  *   Lambda's metrics carry as EventSourceMappingUUID (modelled as the generated name).
  * - AWS::Events::Rule: the reference says Ref is "event rule ID, such as
@@ -36,6 +38,7 @@ export const NAME_PROPERTY: Record<string, string> = {
   'AWS::Events::EventBus': 'Name',
   'AWS::Events::Rule': 'Name',
   'AWS::KMS::Alias': 'AliasName',
+  'AWS::Pipes::Pipe': 'Name',
 };
 
 const ACCOUNT = '111111111111';
@@ -126,6 +129,7 @@ export class CloudFormationModel {
       case 'AWS::DynamoDB::Table':
       case 'AWS::Events::EventBus':
       case 'AWS::Lambda::EventSourceMapping':
+      case 'AWS::Pipes::Pipe':
         return name;
     }
     throw new Error(`no model of Ref for ${resource.Type} (${id})`);

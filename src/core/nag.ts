@@ -38,6 +38,13 @@ export const ACKNOWLEDGEMENTS = {
       'This queue is the dead-letter queue of an EventBridge event bus (named in its DeadLetterConfig), which the rule does not look at: ' +
       'it only counts SQS redrive policies and Lambda dead-letter configs. It is alarmed on its depth.',
   },
+  /** The dead-letter queue of an EventBridge pipe (its DeadLetterConfig), not of another queue. */
+  pipeDeadLetterQueue: {
+    ids: ['AwsSolutions-SQS3'],
+    reason:
+      'This queue is the dead-letter queue of an EventBridge pipe with a stream source (named in its DeadLetterConfig), which the rule does not look at: ' +
+      'it only counts SQS redrive policies and Lambda dead-letter configs. It is alarmed on its depth.',
+  },
   /** An alarm created without an action because the user gave none. */
   alarmWithoutAction: {
     ids: ['HIPAA.Security-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchAlarmAction'],
@@ -98,14 +105,22 @@ export const ACKNOWLEDGEMENTS = {
       'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s SQS send grant for a queue encrypted with the customer-managed key that was given; the statement names that one key as its resource.',
   },
   /**
-   * KMS permissions of a route's events role that may write to a Kinesis
-   * stream encrypted with a customer-managed key (aws-cdk-lib's `grantEncrypt`).
+   * KMS permissions of a service role (a route's events role, a pipe's role)
+   * that writes to a Kinesis stream encrypted with a customer-managed key
+   * (aws-cdk-lib's `grantEncrypt`).
    */
   kmsStreamWritePermissions: {
     ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]'],
     reason:
       'The wildcards are in action names only (the kms:GenerateDataKey* and kms:ReEncrypt* families), granted by aws-cdk-lib\'s Kinesis write grant ' +
       'for a stream encrypted with a customer-managed key (a producer needs kms:GenerateDataKey on it); the statement names that one key as its resource.',
+  },
+  /** KMS permissions of a service role that publishes to an SNS topic encrypted with a customer-managed key (aws-cdk-lib's `grantPublish`). */
+  kmsTopicPublishPermissions: {
+    ids: ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]'],
+    reason:
+      'The wildcard is in an action name only (the kms:GenerateDataKey* family), granted by aws-cdk-lib\'s SNS publish grant for a topic ' +
+      'encrypted with a customer-managed key (a publisher needs kms:GenerateDataKey and kms:Decrypt on it); the statement names that one key as its resource.',
   },
   /** A Kinesis stream encrypted with the customer-managed key the user gave. */
   streamCustomerManagedKey: {

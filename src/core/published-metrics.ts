@@ -104,6 +104,25 @@ export const PUBLISHED_METRICS: { readonly [namespace: string]: PublishedNamespa
     ],
     dimensionSets: [['RuleName'], ['EventBusName', 'RuleName']],
   },
+  // Pipe metrics by PipeName (the pipe's name, which is CloudFormation's Ref of AWS::Pipes::Pipe); a few
+  // metrics, such as Concurrency, by AwsAccountId instead.
+  'AWS/EventBridge/Pipes': {
+    source: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html',
+    metrics: [
+      'Duration',
+      'EnrichmentStageFailed',
+      'EventCount',
+      'ExecutionFailed',
+      'ExecutionPartiallyFailed',
+      'ExecutionThrottled',
+      'ExecutionTimeout',
+      'Invocations',
+      'TargetStageFailed',
+      'TargetStagePartiallyFailed',
+      'TargetStageSkipped',
+    ],
+    dimensionSets: [['PipeName']],
+  },
   // Table metrics by TableName (Operation and GlobalSecondaryIndexName narrow some of them).
   'AWS/DynamoDB': {
     source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html',

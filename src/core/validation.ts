@@ -45,6 +45,14 @@ export class PropsValidator {
     );
   }
 
+  /** `value` must be a whole number of seconds (the APIs that take a duration in seconds take an integer). */
+  public wholeSeconds(prop: string, value: Duration | undefined): void {
+    if (value === undefined || value.isUnresolved()) {
+      return;
+    }
+    this.fail(!Number.isInteger(durationSeconds(value)), `${prop} must be a whole number of seconds, got ${describe(value)}`);
+  }
+
   /** `name` must be a valid SQS queue name (FIFO names end in `.fifo`). */
   public queueName(prop: string, name: string | undefined): void {
     if (name === undefined || Token.isUnresolved(name)) {

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { KinesisStreamTargetOptions, QueueTargetOptions, RouteDelivery, RouteTargetOptions } from './route-target';
-import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { grantStreamWrite } from '../core/grants';
 import { allowServiceToUseKey, EVENTS_SERVICE, KeyedResource, serviceKeyStatement } from '../core/service-keys';
 
 /**
@@ -148,11 +148,7 @@ export function kinesisStreamRuleTarget(
   delivery: RouteDelivery,
   options: KinesisStreamTargetOptions,
 ): events.IRuleTarget {
-  stream.grantWrite(role);
-  if (stream.encryptionKey) {
-    const policy = (role as iam.IRole & { policy?: iam.ManagedPolicy }).policy;
-    acknowledge(policy ?? role, ACKNOWLEDGEMENTS.kmsStreamWritePermissions);
-  }
+  grantStreamWrite(stream, role);
   return {
     bind(rule: events.IRule): events.RuleTargetConfig {
       return {

@@ -203,9 +203,7 @@ export function validateDelivery(
 ): void {
   v.integerInRange(attemptsProp, retryAttempts, 0, ROUTE_LIMITS.maxRetryAttempts);
   v.durationInRange(ageProp, maxEventAge, ROUTE_LIMITS.minEventAge, ROUTE_LIMITS.maxEventAge);
-  if (maxEventAge !== undefined && !maxEventAge.isUnresolved()) {
-    v.fail(!Number.isInteger(durationSeconds(maxEventAge)), `${ageProp} must be a whole number of seconds, got ${describe(maxEventAge)}`);
-  }
+  v.wholeSeconds(ageProp, maxEventAge);
 }
 
 function validateDeadLetterQueue(v: PropsValidator, props: EventBusRouteProps): void {

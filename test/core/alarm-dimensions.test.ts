@@ -2,9 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EventBusRoute, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, QueueWithDlq, RouteTarget } from '../../src';
+import {
+  EventBusRoute, EventPipe, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, PipeSource, PipeTarget, QueueWithDlq, RouteTarget,
+} from '../../src';
 import { CloudFormationModel } from '../../src/core/cloudformation-values';
 import { PUBLISHED_METRICS, unpublishedMetricReason } from '../../src/core/published-metrics';
 import { testStack, userFunction } from '../helpers/nag';
@@ -28,6 +31,7 @@ const DIMENSION_RESOURCE: Record<string, string> = {
   RuleName: 'AWS::Events::Rule',
   EventBusName: 'AWS::Events::EventBus',
   EventSourceMappingUUID: 'AWS::Lambda::EventSourceMapping',
+  PipeName: 'AWS::Pipes::Pipe',
 };
 
 interface AlarmFinding {
@@ -150,6 +154,19 @@ describe('every alarm watches a metric that AWS publishes', () => {
     const { stack } = testStack();
     new KinesisCqrsPipeline(stack, 'Ledger', { failureBucket: new s3.Bucket(stack, 'Failures', { enforceSSL: true }) });
     expect(alarmCount(stack)).toBeGreaterThan(5);
+    expect(alarmsWithoutData(stack)).toEqual([]);
+  });
+
+  // PipeName is the pipe's name, CloudFormation's Ref of AWS::Pipes::Pipe (aws-cdk-lib's CfnPipe reads pipeName from it).
+  test('EventPipe: from a queue to a bus, and from a stream to a Lambda function (PipeName, FunctionName, QueueName)', () => {
+    const { stack } = testStack();
+    new EventPipe(stack, 'FromQueue', { source: PipeSource.queueWithDlq(new QueueWithDlq(stack, 'Orders')), target: PipeTarget.eventBus(new events.EventBus(stack, 'Bus')) });
+    new EventPipe(stack, 'FromStream', {
+      pipeName: 'orders.from-stream',
+      source: PipeSource.kinesisStream(new kinesis.Stream(stack, 'Stream')),
+      target: PipeTarget.lambdaFunction(userFunction(stack, 'Fn')),
+    });
+    expect(alarmCount(stack)).toBeGreaterThanOrEqual(7);
     expect(alarmsWithoutData(stack)).toEqual([]);
   });
 

@@ -25,6 +25,7 @@ const SUBSCRIPTION = 'docs/filtered-subscription.md';
 const ROUTE = 'docs/event-bus-route.md';
 const PIPELINE = 'docs/kinesis-cqrs-pipeline.md';
 const ALARMS = 'docs/alarms-and-dashboards.md';
+const PIPE = 'docs/event-pipe.md';
 
 const share = (value: unknown) => (value === 0.5 ? 'half the retention' : `${Math.round(Number(value) * 1000) / 10} % of the retention`);
 
@@ -70,6 +71,11 @@ const PLACEMENTS: Record<string, Record<string, Placement[]>> = {
     deadLetterRetentionPeriod: [{ page: ROUTE, row: 'Dead-letter queue retention' }],
     archiveRetention: [{ page: ROUTE, row: 'Archive', shows: (v) => `kept ${render(v)}` }],
     maxEventPatternSize: [{ page: ROUTE, row: '`maxEventPatternSize`' }],
+  },
+  PIPE_SOURCE_DEFAULTS: {
+    batchSize: [{ page: PIPE, row: '`batchSize`' }],
+    retryAttempts: [{ page: PIPE, row: '`retryAttempts`' }],
+    dynamoDbStreamRetention: [{ page: PIPE, row: 'DynamoDB stream retention' }],
   },
   PIPELINE_DEFAULTS: {
     streamMode: [{ page: PIPELINE, row: 'Stream capacity' }],

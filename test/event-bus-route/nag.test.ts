@@ -5,65 +5,11 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
 import { EventBusRoute, EventBusRouteProps, RouteTarget } from '../../src';
 import { ACKNOWLEDGEMENTS } from '../../src/core/nag';
-import { alarmTopic, nagFindings, testStack, userFunction } from '../helpers/nag';
+import { acknowledgedRules, alarmTopic, nagFindings, testStack, userFunction, userStateMachine, userStream, userTopic } from '../helpers/nag';
 
-/**
- * An SNS topic standing for the user's: encrypted with a customer-managed
- * key and refusing publishes without TLS, as the packs ask.
- */
-function userTopic(scope: Construct, id: string): sns.Topic {
-  return new sns.Topic(scope, id, { enforceSSL: true, masterKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }) });
-}
-
-/**
- * A state machine standing for the user's. Its logging and tracing settings
- * are the user's to choose, so the packs' findings on them are acknowledged
- * on the state machine only (like userFunction).
- */
-function userStateMachine(scope: Construct, id: string): sfn.StateMachine {
-  const machine = new sfn.StateMachine(scope, id, {
-    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(scope, `${id}Pass`)),
-    tracingEnabled: true,
-    logs: { destination: new logs.LogGroup(scope, `${id}Logs`), level: sfn.LogLevel.ALL },
-  });
-  Validations.of(machine).acknowledge(
-    ...['AwsSolutions-IAM5[Resource::*]', 'HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'].map((id2) => ({
-      id: id2,
-      reason: "The test's stand-in for the user's state machine: its role is the user's choice.",
-    })),
-  );
-  for (const logGroup of scope.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
-    Validations.of(logGroup).acknowledge(
-      ...['HIPAA.Security-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
-        'HIPAA.Security-CloudWatchLogGroupRetentionPeriod', 'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod'].map((id2) => ({
-        id: id2,
-        reason: "The test's stand-in for the user's log group: its encryption and retention are the user's choice.",
-      })),
-    );
-  }
-  return machine;
-}
-
-/**
- * A Kinesis stream standing for the user's, encrypted with a customer-managed
- * key: AwsSolutions-KDS3 reports the choice of a customer-managed key over
- * alias/aws/kinesis, the user's to make, so it is acknowledged on the stream.
- */
-function userStream(scope: Construct, id: string): kinesis.Stream {
-  const stream = new kinesis.Stream(scope, id, {
-    encryption: kinesis.StreamEncryption.KMS,
-    encryptionKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }),
-  });
-  Validations.of(stream).acknowledge({ id: 'AwsSolutions-KDS3', reason: "The test's stand-in for the user's stream: its key is the user's choice." });
-  return stream;
-}
 
 const TARGETS: [string, (stack: Stack) => RouteTarget[]][] = [
   ['a queue it creates', () => [RouteTarget.newQueue()]],
@@ -244,10 +190,3 @@ describe('EventBusRoute acknowledgements', () => {
   });
 });
 
-/** The rules acknowledged on a construct, as [id, reason] pairs. */
-function acknowledgedRules(construct: { node: { metadata: { type: string; data: unknown }[] } }): [string, string][] {
-  return construct.node.metadata
-    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((m) => Object.entries(m.data as Record<string, string>))
-    .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason] as [string, string]);
-}

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { OrderEnrichmentStack } from '../../examples/order-enrichment/main';
 import { OrderEventsStack } from '../../examples/order-events/main';
 import { OrderFanoutStack } from '../../examples/order-fanout/main';
 import { OrderLedgerStack } from '../../examples/order-ledger/main';
@@ -16,5 +17,6 @@ export const EXAMPLE_STACKS: Array<[string, new (scope: Construct, id: string) =
   ['order-fanout', OrderFanoutStack],
   ['order-events', OrderEventsStack],
   ['order-ledger', OrderLedgerStack],
+  ['order-enrichment', OrderEnrichmentStack],
   ['ts-twin', MessagePatternsStack],
 ];

@@ -2,10 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { FanoutTopic, MessagingChecks } from '../../src';
 
 /** One rule reported by a compliance pack, with the constructs it names. */
@@ -114,4 +118,63 @@ export function testStack(nag = false): { app: App; stack: Stack } {
  */
 export function alarmTopic(scope: Construct, id: string): sns.ITopic {
   return new FanoutTopic(scope, id, { servicePublishers: ['cloudwatch.amazonaws.com'] }).topic;
+}
+
+/**
+ * An SNS topic standing for the user's: encrypted with a customer-managed
+ * key and refusing publishes without TLS, as the packs ask.
+ */
+export function userTopic(scope: Construct, id: string): sns.Topic {
+  return new sns.Topic(scope, id, { enforceSSL: true, masterKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }) });
+}
+
+/**
+ * A Kinesis stream standing for the user's, encrypted with a customer-managed
+ * key: AwsSolutions-KDS3 reports the choice of a customer-managed key over
+ * alias/aws/kinesis, the user's to make, so it is acknowledged on the stream.
+ */
+export function userStream(scope: Construct, id: string): kinesis.Stream {
+  const stream = new kinesis.Stream(scope, id, {
+    encryption: kinesis.StreamEncryption.KMS,
+    encryptionKey: new kms.Key(scope, `${id}Key`, { enableKeyRotation: true }),
+  });
+  Validations.of(stream).acknowledge({ id: 'AwsSolutions-KDS3', reason: "The test's stand-in for the user's stream: its key is the user's choice." });
+  return stream;
+}
+
+/**
+ * A state machine standing for the user's. Its logging and tracing settings
+ * are the user's to choose, so the packs' findings on them are acknowledged
+ * on the state machine and its log group only (like userFunction).
+ */
+export function userStateMachine(scope: Construct, id: string, type: sfn.StateMachineType = sfn.StateMachineType.STANDARD): sfn.StateMachine {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`);
+  const machine = new sfn.StateMachine(scope, id, {
+    stateMachineType: type,
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(scope, `${id}Pass`)),
+    tracingEnabled: true,
+    logs: { destination: logGroup, level: sfn.LogLevel.ALL },
+  });
+  Validations.of(machine).acknowledge(
+    ...['AwsSolutions-IAM5[Resource::*]', 'HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'].map((rule) => ({
+      id: rule,
+      reason: "The test's stand-in for the user's state machine: its role is the user's choice.",
+    })),
+  );
+  Validations.of(logGroup).acknowledge(
+    ...['HIPAA.Security-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+      'HIPAA.Security-CloudWatchLogGroupRetentionPeriod', 'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod'].map((rule) => ({
+      id: rule,
+      reason: "The test's stand-in for the user's log group: its encryption and retention are the user's choice.",
+    })),
+  );
+  return machine;
+}
+
+/** The rules acknowledged on a construct, as [id, reason] pairs. */
+export function acknowledgedRules(construct: IConstruct): [string, string][] {
+  return construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>))
+    .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason] as [string, string]);
 }

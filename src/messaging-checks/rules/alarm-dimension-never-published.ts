@@ -18,6 +18,8 @@ const NAME_DIMENSIONS: Record<string, Record<string, RegExp>> = {
   'AWS/Lambda': { FunctionName: /[:/|]/ },
   'AWS/Kinesis': { StreamName: /[:/|]/ },
   'AWS/DynamoDB': { TableName: /[:/|]/ },
+  // Pipe names are letters, digits, '.', '-' and '_' (Pipes API Reference, CreatePipe).
+  'AWS/EventBridge/Pipes': { PipeName: /[:/|]/ },
 };
 
 /** Where the right value comes from, per dimension. */
@@ -32,6 +34,7 @@ const RIGHT_VALUE: Record<string, string> = {
   FunctionName: 'the function\'s name (Ref; aws-cdk-lib: fn.functionName or fn.metric...())',
   StreamName: 'the stream\'s name (Ref; aws-cdk-lib: stream.streamName)',
   TableName: 'the table\'s name (Ref; aws-cdk-lib: table.tableName)',
+  PipeName: 'the pipe\'s name (Ref)',
 };
 
 /**

@@ -1,0 +1,176 @@
+/**
+ * Parsing and offline evaluation of the filters of an EventBridge pipe
+ * (`SourceParameters.FilterCriteria.Filters[].Pattern`).
+ *
+ * What the EventBridge User Guide documents ("Event filtering in Amazon
+ * EventBridge Pipes", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html),
+ * and what this module follows:
+ * - a filter is an EventBridge event pattern, at most 4,096 characters, and a
+ *   pipe has at most 5 of them (Pipes API Reference, `FilterCriteria`,
+ *   `Filter.Pattern`); a record goes on when it matches any filter;
+ * - the pattern is matched against the record as the source hands it over,
+ *   with the message body of an SQS record (`body`) and the data of a Kinesis
+ *   record (`data`, decoded from base64) parsed as JSON when they are JSON;
+ *   a DynamoDB stream record is matched as it is (`dynamodb.NewImage`...);
+ * - a pattern of JSON fields under `body` or `data` matches only a body or
+ *   data that is JSON, and a pattern of plain values only one that is not
+ *   ("If there is a mismatch, EventBridge drops the message");
+ * - a record that matches no filter does not go on: an SQS message is
+ *   deleted from the queue, a stream's iterator moves past the record.
+ *
+ * Internal module (TypeScript unions): not part of the jsii API.
+ */
+import { parseEventPattern, ParsedEventPattern } from '../eventbridge/event-pattern';
+import { eventPatternError, isToken } from '../eventbridge/parse-context';
+import { readBody } from '../lambda/sqs-event-filters';
+import { explainRule } from '../machine/explain';
+import { flatten } from '../machine/flatten';
+import { matchesRule } from '../machine/match';
+import { UnresolvedPatternError } from '../model/errors';
+import { isPlainObject } from '../model/json';
+import { MatchExplanation } from '../model/match-explanation';
+import { compileRule, CompiledRule } from '../model/rule';
+
+/** The largest filter pattern Pipes takes, in characters (Pipes API Reference, `Filter.Pattern`). */
+export const PIPE_FILTER_PATTERN_MAX_LENGTH = 4096;
+
+/** The most filters a pipe takes (Pipes API Reference, `FilterCriteria.Filters`: "Maximum number of 5 items"). */
+export const PIPE_FILTERS_MAX = 5;
+
+/** The kinds of record a pipe's source hands over. */
+export type PipeRecordKind = 'sqs' | 'kinesis' | 'dynamodb';
+
+/** The field of a record that Pipes parses as JSON before filtering, by source. */
+const PAYLOAD_FIELD: { readonly [kind in PipeRecordKind]?: string } = { sqs: 'body', kinesis: 'data' };
+
+/** How a filter reads the payload field: fields of JSON, plain values, or not at all. */
+type PayloadFormat = 'json' | 'plain' | 'any';
+
+/** One filter, parsed. */
+export interface ParsedPipeFilter {
+  readonly parsed: ParsedEventPattern;
+  readonly payloadFormat: PayloadFormat;
+}
+
+/**
+ * Parses the filters given to a pipe, each a pattern object. A filter that is
+ * an unresolved token is skipped.
+ *
+ * @throws PatternError naming `<propName>[i]`, the key path and the value.
+ */
+export function parsePipeFilters(filters: ReadonlyArray<unknown>, propName: string, kind: PipeRecordKind): ParsedPipeFilter[] {
+  const parsed: ParsedPipeFilter[] = [];
+  filters.forEach((filter, index) => {
+    const at = `${propName}[${index}]`;
+    if (isToken(filter)) {
+      return;
+    }
+    if (!isPlainObject(filter)) {
+      throw eventPatternError(at, at, 'a filter is an event pattern object, for example { body: { amount: [{ numeric: [">=", 100] }] } }', filter);
+    }
+    const result = parseEventPattern(filter, { propName: at, maxLength: PIPE_FILTER_PATTERN_MAX_LENGTH });
+    const field = PAYLOAD_FIELD[kind];
+    parsed.push({ parsed: result, payloadFormat: field ? formatOf(filter[field]) : 'any' });
+  });
+  return parsed;
+}
+
+function formatOf(value: unknown): PayloadFormat {
+  if (value === undefined) {
+    return 'any';
+  }
+  return Array.isArray(value) ? 'plain' : 'json';
+}
+
+/** A record as Pipes filters it: its payload field parsed, and whether that field was JSON. */
+interface RecordView {
+  readonly value: Record<string, unknown>;
+  /** Whether the payload field is JSON; undefined when the source has none or the record lacks it. */
+  readonly payloadJson?: boolean;
+}
+
+function viewOf(kind: PipeRecordKind, record: unknown): RecordView {
+  if (!isPlainObject(record)) {
+    throw new TypeError(`a ${kind} record is an object (${describeShape(kind)}), got ${JSON.stringify(record)}`);
+  }
+  const field = PAYLOAD_FIELD[kind];
+  const raw = field ? record[field] : undefined;
+  if (!field || typeof raw !== 'string') {
+    return { value: record };
+  }
+  const text = kind === 'kinesis' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const payload = readBody(text);
+  return { value: { ...record, [field]: payload.value }, payloadJson: payload.json };
+}
+
+function describeShape(kind: PipeRecordKind): string {
+  switch (kind) {
+    case 'sqs':
+      return '{ messageId, body, attributes, messageAttributes, ... } as in the Lambda SQS event';
+    case 'kinesis':
+      return '{ partitionKey, data (base64), sequenceNumber, ... } as in the Lambda Kinesis event, without its "kinesis" wrapper';
+    default:
+      return '{ eventName, dynamodb: { Keys, NewImage, OldImage, ... }, ... } as in the Lambda DynamoDB event';
+  }
+}
+
+/**
+ * The filters of one pipe, compiled once: whether a record of the pipe's
+ * source goes on, and why.
+ */
+export class PipeFilterEvaluator {
+  private readonly filters: Array<{ readonly filter: ParsedPipeFilter; readonly rule: CompiledRule }>;
+
+  constructor(filters: ReadonlyArray<unknown>, private readonly kind: PipeRecordKind) {
+    const parsed = parsePipeFilters(filters, 'filters', kind);
+    if (parsed.length < filters.length || parsed.some((f) => f.parsed.hasUnresolvedTokens)) {
+      throw new UnresolvedPatternError('A pipe filter');
+    }
+    this.filters = parsed.map((filter, i) => ({ filter, rule: compileRule(filter.parsed, `Pipe filter ${i + 1}`) }));
+  }
+
+  public matches(record: unknown): boolean {
+    if (this.filters.length === 0) {
+      return true;
+    }
+    const view = viewOf(this.kind, record);
+    return this.filters.some(({ filter, rule }) => this.formatFits(filter, view) && matchesRule(rule, flatten(view.value)));
+  }
+
+  public explain(record: unknown): MatchExplanation {
+    if (this.filters.length === 0) {
+      return { matched: true, reasons: ['the pipe has no filter, so every record goes on'] };
+    }
+    const view = viewOf(this.kind, record);
+    const field = PAYLOAD_FIELD[this.kind];
+    const reasons: string[] = [];
+    for (const [i, { filter, rule }] of this.filters.entries()) {
+      const n = i + 1;
+      if (!this.formatFits(filter, view)) {
+        reasons.push(
+          filter.payloadFormat === 'json'
+            ? `${field}: the ${field} is not JSON, and filter ${n} matches fields of a JSON ${field}`
+            : `${field}: the ${field} is JSON, and filter ${n} matches a plain-text ${field}`,
+        );
+        continue;
+      }
+      const explanation = explainRule(rule, flatten(view.value), 'field');
+      if (explanation.matched) {
+        return { matched: true, reasons: explanation.reasons.map((r) => `${r} (filter ${n})`) };
+      }
+      reasons.push(...explanation.reasons.map((r) => `${r} (filter ${n})`));
+    }
+    return { matched: false, reasons: [...reasons, `no filter matches: ${DROPPED[this.kind]}`] };
+  }
+
+  private formatFits(filter: ParsedPipeFilter, view: RecordView): boolean {
+    return filter.payloadFormat === 'any' || view.payloadJson === undefined || (filter.payloadFormat === 'json') === view.payloadJson;
+  }
+}
+
+/** What Pipes does with a record no filter matches, by source. */
+const DROPPED: { readonly [kind in PipeRecordKind]: string } = {
+  sqs: 'the pipe deletes the message from the queue without delivering it',
+  kinesis: 'the pipe skips the record (its iterator moves past it)',
+  dynamodb: 'the pipe skips the record (its iterator moves past it)',
+};
