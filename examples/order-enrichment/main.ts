@@ -29,7 +29,8 @@ export class OrderEnrichmentStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const orders = new QueueWithDlq(this, 'OrdersToEnrich', { queueName: 'orders-to-enrich' });
+    // Hidden for 60 seconds once received: 6 times the enrichment's 10-second timeout, as AWS advises for a pipe's source.
+    const orders = new QueueWithDlq(this, 'OrdersToEnrich', { queueName: 'orders-to-enrich', visibilityTimeout: Duration.seconds(60) });
 
     // Pipes hands the enrichment the batch as a JSON array of SQS records and waits for the enriched array: the
     // target gets one event per element. A customer the directory does not know is marked so, never dropped.

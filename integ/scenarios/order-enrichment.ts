@@ -48,9 +48,10 @@ export interface DescribedPipe {
 
 export interface EnrichmentOutcome {
   readonly pipe: DescribedPipe;
-  /** The source queue's ARN and the target bus's ARN, as deployed. */
+  /** The source queue's ARN, the target bus's ARN and the enrichment function's ARN, as deployed. */
   readonly sourceArn: string;
   readonly targetArn: string;
+  readonly enrichmentArn: string;
   readonly sent: string[];
   /** Tags the synthesized filter admits, per the evaluator. */
   readonly admitted: string[];
@@ -113,10 +114,10 @@ function parsedBody(body: string): unknown {
   }
 }
 
-/** A JSON filter on `body` only matches a JSON body; `matchesPattern` reads a missing body as no match. */
+/** The record with its body parsed when it is JSON, as text otherwise (a pattern of JSON fields never matches text). */
 function sqsRecordView(body: string): Record<string, any> {
   const parsed = parsedBody(body);
-  return parsed === undefined ? {} : { body: parsed };
+  return { body: parsed === undefined ? body : parsed };
 }
 
 async function arnOf(stack: DeployedStack, resource: DeployedResource): Promise<string> {
@@ -202,12 +203,18 @@ async function runEnrichmentPipe(ctx: ScenarioContext, stack: DeployedStack): Pr
     }
   }
   const envelopes = [...new Set(events.map((e) => `${e.source} / ${e['detail-type']}`))];
-  const leftInSource = total(await queueDepth(clients, sourceQueue.physicalId));
+  // Where the pipe runs, it takes every message: those it delivers and those its filter deletes.
+  const leftInSource = viaPipe
+    ? total(await pollUntil(() => queueDepth(clients, sourceQueue.physicalId), (d) => total(d) === 0, {
+      description: `${displayName(sourceQueue)} emptied by the pipe`, timeoutMs: 60_000, log,
+    }))
+    : total(await queueDepth(clients, sourceQueue.physicalId));
   const parked = total(await queueDepth(clients, deadLetterQueue.physicalId));
   return {
     pipe: await describePipe(stack, pipeResource),
     sourceArn,
     targetArn,
+    enrichmentArn: `arn:aws:lambda:${clients.target.region}:${clients.target.account}:function:${enrichment.physicalId}`,
     sent: orders.map((o) => o.tag),
     admitted,
     viaPipe,

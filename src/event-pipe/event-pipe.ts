@@ -123,12 +123,14 @@ export interface EventPipeProps {
 }
 
 /**
- * An EventBridge pipe from a queue or stream, through an optional filter and
- * enrichment, to a target, that loses nothing: what fails is retried, then
- * parked in a dead-letter queue (the SQS source's own, or the pipe's for
- * stream sources), every dead-letter queue and failure metric is alarmed,
- * and the pipe's role may read the source, call the enrichment and write the
- * target, and nothing more.
+ * An EventBridge pipe from a queue or stream, through optional filters and an
+ * enrichment, to a target, that keeps what fails: it is retried, then parked
+ * in a dead-letter queue (the SQS source's own, or the pipe's for stream
+ * sources); every dead-letter queue and failure metric is alarmed; and the
+ * pipe's role may read the source, call the enrichment and write the target,
+ * and nothing more. Not delivered, by design: the records no filter matches
+ * (deleted from an SQS source), those an enrichment leaves out of its result,
+ * and what an asynchronously started target fails on later.
  */
 export class EventPipe extends Construct {
   /** The pipe's name, as Pipes and CloudWatch know it (CloudFormation's `Ref` of a pipe is its name). */
@@ -200,9 +202,11 @@ export class EventPipe extends Construct {
         filterCriteria: { filters: filters.map((pattern) => ({ pattern: Stack.of(this).toJsonString(pattern) })) },
       },
       enrichment: enrichment?.arn,
-      enrichmentParameters: enrichment?.parameters && withoutEmpty(enrichment.parameters),
+      // The input templates are always written, empty without one: UpdatePipe keeps a field it is not given, and "To remove
+      // an input template, specify an empty string" (Pipes API Reference, PipeTargetParameters and PipeEnrichmentParameters).
+      enrichmentParameters: enrichment && { ...enrichment.parameters, inputTemplate: enrichment.parameters?.inputTemplate ?? '' },
       target: target.arn,
-      targetParameters: withoutEmpty(target.parameters),
+      targetParameters: { ...target.parameters, inputTemplate: target.parameters.inputTemplate ?? '' },
     });
     // Pipes checks at creation that the role can read the source, and fails otherwise ("The provided customer role does
     // not have permissions to call ReceiveMessage on SQS"): the pipe waits for the role's policy (aws/aws-cdk#31211).
@@ -363,7 +367,7 @@ export class EventPipe extends Construct {
     v.durationInRange('deadLetterRetentionPeriod', props.deadLetterRetentionPeriod, Duration.seconds(60), FAILURE_QUEUE_RETENTION);
     v.wholeSeconds('deadLetterRetentionPeriod', props.deadLetterRetentionPeriod);
     this.validateFilters(v, props);
-    props.source._validate(v, this);
+    props.source._validate(v, this, workOf(props));
     props.enrichment?._validate(v, this);
     props.target._validate(v, this);
     const batchSize = this.validateBatchSize(v, props);
@@ -378,7 +382,14 @@ export class EventPipe extends Construct {
     }
     v.fail(filters.length > PIPE_FILTERS_MAX, `filters holds at most ${PIPE_FILTERS_MAX} patterns (Pipes API Reference, FilterCriteria), got ${filters.length}`);
     try {
-      parsePipeFilters(filters, 'filters', props.source._kind);
+      const polling = [...new Set(parsePipeFilters(filters, 'filters', props.source._kind).flatMap((f) => f.pollingFields))];
+      if (polling.length > 0) {
+        Annotations.of(this).addWarningV2(
+          'cdk-message-patterns:pipeFilterOnPollingField',
+          `filters name ${polling.join(', ')}, which the poller adds to each record and which "can't be used in event patterns" (EventBridge User Guide, ` +
+            '"Event filtering in Amazon EventBridge Pipes"): filter on the fields of the record itself.',
+        );
+      }
     } catch (e) {
       if (!(e instanceof PatternError)) {
         throw e;
@@ -426,7 +437,11 @@ export class EventPipe extends Construct {
   }
 }
 
-/** The object, or undefined when none of its fields is set (CloudFormation gets no empty parameter block). */
-function withoutEmpty<T extends object>(value: T): T | undefined {
-  return Object.values(value).some((v) => v !== undefined) ? value : undefined;
+/** How long the enrichment and target of a pipe may take on a batch, together: undefined unless both are known at synth. */
+function workOf(props: EventPipeProps): Duration | undefined {
+  const parts = [props.enrichment ? props.enrichment._timeout : Duration.seconds(0), props.target._timeout];
+  if (parts.some((p) => p === undefined || p.isUnresolved())) {
+    return undefined;
+  }
+  return Duration.seconds(parts.reduce((sum, p) => sum + p!.toSeconds(), 0));
 }

@@ -1,13 +1,14 @@
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { EventPipe } from './event-pipe';
 import { validateInputTemplate } from './input-template';
 import { PipeEnrichmentBinding } from './pipe-settings';
 import { grantInvokeFunction } from '../core/grants';
 import { PropsValidator } from '../core/validation';
+import { consumerTimeout } from '../queue-with-dlq/validate-queue-with-dlq-props';
 
 /**
  * Options of every pipe enrichment.
@@ -79,10 +80,11 @@ export abstract class PipeEnrichment {
     return new ApiDestinationEnrichment(destination, options);
   }
 
-  private readonly inputTemplate?: string;
+  /** The input template given in the options. @internal */
+  protected readonly _inputTemplate?: string;
 
   protected constructor(options: PipeEnrichmentOptions) {
-    this.inputTemplate = options.inputTemplate;
+    this._inputTemplate = options.inputTemplate;
   }
 
   /** The batch size the enrichment requires, if it requires one. @internal */
@@ -90,18 +92,18 @@ export abstract class PipeEnrichment {
     return undefined;
   }
 
+  /** How long the enrichment may take on a batch, when known at synth (a Lambda function of this app). @internal */
+  public get _timeout(): Duration | undefined {
+    return undefined;
+  }
+
   /** Records the problems of the enrichment's options. @internal */
   public _validate(v: PropsValidator, _pipe: EventPipe): void {
-    validateInputTemplate(v, 'enrichment.inputTemplate', this.inputTemplate);
+    validateInputTemplate(v, 'enrichment.inputTemplate', this._inputTemplate);
   }
 
   /** Lets the pipe's role call the enrichment, and returns its ARN and parameters. @internal */
   public abstract _bind(pipe: EventPipe): PipeEnrichmentBinding;
-
-  /** The enrichment parameters holding the input template alone. */
-  protected templateParameters(): pipes.CfnPipe.PipeEnrichmentParametersProperty | undefined {
-    return this.inputTemplate === undefined ? undefined : { inputTemplate: this.inputTemplate };
-  }
 }
 
 class FunctionEnrichment extends PipeEnrichment {
@@ -109,9 +111,13 @@ class FunctionEnrichment extends PipeEnrichment {
     super(options);
   }
 
+  public get _timeout(): Duration | undefined {
+    return consumerTimeout(this.fn);
+  }
+
   public _bind(pipe: EventPipe): PipeEnrichmentBinding {
     grantInvokeFunction(this.fn, pipe.role);
-    return { arn: this.fn.functionArn, parameters: this.templateParameters() };
+    return { arn: this.fn.functionArn, parameters: { inputTemplate: this._inputTemplate } };
   }
 }
 
@@ -132,7 +138,7 @@ class StateMachineEnrichment extends PipeEnrichment {
 
   public _bind(pipe: EventPipe): PipeEnrichmentBinding {
     this.stateMachine.grantStartSyncExecution(pipe.role);
-    return { arn: this.stateMachine.stateMachineArn, parameters: this.templateParameters() };
+    return { arn: this.stateMachine.stateMachineArn, parameters: { inputTemplate: this._inputTemplate } };
   }
 }
 
@@ -152,6 +158,6 @@ class ApiDestinationEnrichment extends PipeEnrichment {
     const http = headerParameters || queryStringParameters || pathParameterValues
       ? { headerParameters, queryStringParameters, pathParameterValues }
       : undefined;
-    return { arn: this.destination.apiDestinationArn, parameters: { ...this.templateParameters(), httpParameters: http } };
+    return { arn: this.destination.apiDestinationArn, parameters: { inputTemplate: this._inputTemplate, httpParameters: http } };
   }
 }

@@ -173,8 +173,11 @@ export abstract class PipeSource {
   /** The batch size given in the options, if any. @internal */
   public abstract readonly _batchSize?: number;
 
-  /** Records the problems of the source's options. @internal */
-  public abstract _validate(v: PropsValidator, pipe: EventPipe): void;
+  /**
+   * Records the problems of the source's options. `work` is how long the
+   * enrichment and target may take on a batch, when known at synth. @internal
+   */
+  public abstract _validate(v: PropsValidator, pipe: EventPipe, work?: Duration): void;
 
   /** Lets the pipe's role read the source, and returns its parameters. @internal */
   public abstract _bind(pipe: EventPipe, batchSize: number): PipeSourceBinding;
@@ -210,8 +213,9 @@ class QueueSource extends PipeSource {
     return this.options.batchSize;
   }
 
-  public _validate(v: PropsValidator, pipe: EventPipe): void {
+  public _validate(v: PropsValidator, pipe: EventPipe, work?: Duration): void {
     batchParameters(v, this.options);
+    this.warnAboutVisibilityTimeout(pipe, work);
     const { deadLetterQueue, maxReceiveCount, imported, consumer } = this.redrive;
     if (consumer) {
       Annotations.of(pipe).addWarningV2(
@@ -234,6 +238,29 @@ class QueueSource extends PipeSource {
           `${RECOMMENDED_MAX_RECEIVE_COUNT} for a pipe's source, so that a batch failing for a passing reason (a throttled target) is retried before it is parked.`,
       );
     }
+  }
+
+  /**
+   * "Set the source queue's visibility timeout to at least six times the timeout that you configure on your pipe"
+   * (EventBridge User Guide, "Amazon SQS queue as a source"): a batch still in the enrichment or target when its
+   * messages become visible again is received a second time, and each receive counts toward maxReceiveCount.
+   */
+  private warnAboutVisibilityTimeout(pipe: EventPipe, work: Duration | undefined): void {
+    const cfnQueue = this.queue.node.defaultChild;
+    if (!work || !(cfnQueue instanceof sqs.CfnQueue) || Token.isUnresolved(cfnQueue.visibilityTimeout)) {
+      return;
+    }
+    // SQS's default visibility timeout is 30 seconds (CreateQueue, VisibilityTimeout).
+    const visibility = Duration.seconds(cfnQueue.visibilityTimeout ?? 30);
+    if (!resolved(work) || durationSeconds(visibility) >= 6 * durationSeconds(work)) {
+      return;
+    }
+    Annotations.of(pipe).addWarningV2(
+      'cdk-message-patterns:pipeSourceVisibilityTimeout',
+      `The source queue ${describeQueue(this.queue)} hides a received message for ${describe(visibility)}, less than 6 times what the pipe's enrichment and ` +
+        `target may take on a batch (${describe(work)}): AWS advises at least six times, or a slow batch is received again, delivered twice and counted toward ` +
+        'maxReceiveCount. Raise the queue\'s visibilityTimeout.',
+    );
   }
 
   public _bind(pipe: EventPipe, batchSize: number): PipeSourceBinding {

@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,7 @@ import { consumerHealthAlarms } from '../core/consumer-alarms';
 import { grantInvokeFunction, grantStreamWrite, grantTopicPublish } from '../core/grants';
 import { describeQueue, knownFifo } from '../core/queue-facts';
 import { PropsValidator } from '../core/validation';
+import { consumerTimeout } from '../queue-with-dlq/validate-queue-with-dlq-props';
 
 /**
  * The most records a target takes in one call, where Pipes caps the batch
@@ -75,8 +76,9 @@ export interface QueuePipeTargetOptions extends PipeTargetOptions {
   /**
    * The deduplication id of the messages sent to a FIFO queue without
    * content-based deduplication: a fixed value or a JSON path of the record.
+   * A FIFO queue that does not deduplicate by content needs one (warned at synth).
    *
-   * @default - none (the queue deduplicates by content)
+   * @default - none (a FIFO queue should then deduplicate by content)
    */
   readonly messageDeduplicationId?: string;
 }
@@ -175,6 +177,15 @@ export abstract class PipeTarget {
     return undefined;
   }
 
+  /**
+   * How long the target may take on a batch, when known at synth: nothing to
+   * speak of for a service API (a bus, queue, topic or stream), a Lambda
+   * function's timeout. @internal
+   */
+  public get _timeout(): Duration | undefined {
+    return Duration.seconds(0);
+  }
+
   /** Records the problems of the target's options. @internal */
   public _validate(v: PropsValidator, _pipe: EventPipe): void {
     validateInputTemplate(v, 'target.inputTemplate', this.inputTemplate);
@@ -238,6 +249,19 @@ class QueueTarget extends PipeTarget {
 
   public _validate(v: PropsValidator, pipe: EventPipe): void {
     super._validate(v, pipe);
+    const cfnQueue = this.queue.node.defaultChild;
+    const deduplicatesByContent = cfnQueue instanceof sqs.CfnQueue && !Token.isUnresolved(cfnQueue.contentBasedDeduplication)
+      ? Stack.of(cfnQueue).resolve(cfnQueue.contentBasedDeduplication) === true
+      : undefined;
+    // A warning, not an error: SQS refuses a message to such a queue without a deduplication id, but whether Pipes sends one of
+    // its own is not documented.
+    if (knownFifo(this.queue) === true && deduplicatesByContent === false && this.options.messageDeduplicationId === undefined) {
+      Annotations.of(pipe).addWarningV2(
+        'cdk-message-patterns:pipeFifoTargetWithoutDeduplication',
+        `The target ${describeQueue(this.queue)} is a FIFO queue without contentBasedDeduplication, and target.messageDeduplicationId is not set: SQS refuses ` +
+          "a message to such a queue without a deduplication id. Set messageDeduplicationId (for example '$.messageId'), or contentBasedDeduplication on the queue.",
+      );
+    }
     v.fail(
       knownFifo(this.queue) === true && this.options.messageGroupId === undefined,
       `target.messageGroupId is required: the target ${describeQueue(this.queue)} is a FIFO queue, and SQS refuses a message to a FIFO queue without a message group id ` +
@@ -283,6 +307,10 @@ class LambdaTarget extends PipeTarget {
     super(options);
   }
 
+  public get _timeout(): Duration | undefined {
+    return consumerTimeout(this.fn);
+  }
+
   public _bind(pipe: EventPipe): PipeTargetBinding {
     grantInvokeFunction(this.fn, pipe.role);
     consumerHealthAlarms(this.fn, pipe.node.path, this.options.alarms, pipe._alarms, pipe);
@@ -326,6 +354,11 @@ class StateMachineTarget extends PipeTarget {
       // REQUEST_RESPONSE is "not supported for STANDARD state machine workflows" (Pipes API Reference, PipeTargetStateMachineParameters).
       parameters: { inputTemplate: this.options.inputTemplate, stepFunctionStateMachineParameters: { invocationType: express ? 'REQUEST_RESPONSE' : 'FIRE_AND_FORGET' } },
     };
+  }
+
+  /** An execution may take up to the pipe's 5 minutes. */
+  public get _timeout(): Duration | undefined {
+    return undefined;
   }
 
   private get express(): boolean {

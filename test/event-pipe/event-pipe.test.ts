@@ -402,7 +402,8 @@ describe('EventPipe enrichments', () => {
     });
     const props = pipeProperties(template);
     expect(props.Enrichment).toEqual(getAtt(stack, fn, 'Arn'));
-    expect(props).not.toHaveProperty('EnrichmentParameters');
+    // Written empty: an update keeps an input template it is not told to remove (Pipes API Reference, PipeEnrichmentParameters).
+    expect(props.EnrichmentParameters).toEqual({ InputTemplate: '' });
     expect(actionsOn(stack, pipe, getAtt(stack, fn, 'Arn'))).toEqual(['lambda:InvokeFunction']);
   });
 
@@ -452,13 +453,14 @@ describe('EventPipe enrichments', () => {
     expect(actionsOn(stack, pipe, getAtt(stack, destination, 'Arn'))).toEqual(['events:InvokeApiDestination']);
   });
 
-  test('an API destination without options: no EnrichmentParameters; and BatchSize 1 for a stream source too', () => {
+  test('an API destination without options: EnrichmentParameters hold only the empty input template; and BatchSize 1 for a stream source too', () => {
     const { template } = synthPipe((s) => ({
       source: PipeSource.kinesisStream(kinesisSource(s)),
       enrichment: PipeEnrichment.apiDestination(apiDestination(s)),
     }));
     const props = pipeProperties(template);
-    expect(props).not.toHaveProperty('EnrichmentParameters');
+    // Written empty: an update keeps an input template it is not told to remove (Pipes API Reference, PipeEnrichmentParameters).
+    expect(props.EnrichmentParameters).toEqual({ InputTemplate: '' });
     expect(props.SourceParameters.KinesisStreamParameters.BatchSize).toBe(1);
   });
 
@@ -476,12 +478,13 @@ function apiDestination(s: Stack): events.ApiDestination {
 
 // ---------------------------------------------------------------------------------------------------------------------
 describe('EventPipe targets', () => {
-  test('an event bus: Target is its ARN, the role may events:PutEvents on it, no TargetParameters without options', () => {
+  test('an event bus: Target is its ARN, the role may events:PutEvents on it, TargetParameters hold only the empty input template without options', () => {
     // The alpha grants events:PutEvents (grantPutEventsTo); UG "Amazon EventBridge Pipes targets": "Event bus in the same account and Region".
     const { stack, pipe, template } = synthPipe();
     const busArn = getAtt(stack, stack.node.findChild('Bus'), 'Arn');
     expect(pipeProperties(template).Target).toEqual(busArn);
-    expect(pipeProperties(template)).not.toHaveProperty('TargetParameters');
+    // Written empty: an update keeps an input template it is not told to remove (Pipes API Reference, PipeTargetParameters).
+    expect(pipeProperties(template).TargetParameters).toEqual({ InputTemplate: '' });
     expect(actionsOn(stack, pipe, busArn)).toEqual(['events:PutEvents']);
   });
 
@@ -501,7 +504,8 @@ describe('EventPipe targets', () => {
       return { target: PipeTarget.queue(queue) };
     });
     expect(pipeProperties(template).Target).toEqual(getAtt(stack, queue, 'Arn'));
-    expect(pipeProperties(template)).not.toHaveProperty('TargetParameters');
+    // Written empty: an update keeps an input template it is not told to remove (Pipes API Reference, PipeTargetParameters).
+    expect(pipeProperties(template).TargetParameters).toEqual({ InputTemplate: '' });
     expect(actionsOn(stack, pipe, getAtt(stack, queue, 'Arn'))).toContain('sqs:SendMessage');
   });
 
@@ -512,6 +516,7 @@ describe('EventPipe targets', () => {
       target: PipeTarget.queue(new sqs.Queue(s, 'Out', { fifo: true }), { messageGroupId: '$.body.customerId', messageDeduplicationId: '$.messageId' }),
     }));
     expect(pipeProperties(template).TargetParameters).toEqual({
+      InputTemplate: '',
       SqsQueueParameters: { MessageGroupId: '$.body.customerId', MessageDeduplicationId: '$.messageId' },
     });
   });
@@ -536,7 +541,7 @@ describe('EventPipe targets', () => {
       return { target: PipeTarget.lambdaFunction(fn) };
     });
     expect(pipeProperties(template).Target).toEqual(getAtt(stack, fn, 'Arn'));
-    expect(pipeProperties(template).TargetParameters).toEqual({ LambdaFunctionParameters: { InvocationType: 'REQUEST_RESPONSE' } });
+    expect(pipeProperties(template).TargetParameters).toEqual({ InputTemplate: '', LambdaFunctionParameters: { InvocationType: 'REQUEST_RESPONSE' } });
     expect(actionsOn(stack, pipe, getAtt(stack, fn, 'Arn'))).toEqual(['lambda:InvokeFunction']);
     expect(pipe.alarms).toHaveLength(4);
     expect(pipe.alarms).toEqual(expect.arrayContaining([pipe.executionFailedAlarm, pipe.executionTimeoutAlarm]));
@@ -563,7 +568,7 @@ describe('EventPipe targets', () => {
       return { target: PipeTarget.stateMachine(machine) };
     });
     expect(pipeProperties(template).Target).toEqual(ref(stack, machine));
-    expect(pipeProperties(template).TargetParameters).toEqual({ StepFunctionStateMachineParameters: { InvocationType: 'REQUEST_RESPONSE' } });
+    expect(pipeProperties(template).TargetParameters).toEqual({ InputTemplate: '', StepFunctionStateMachineParameters: { InvocationType: 'REQUEST_RESPONSE' } });
     expect(actionsOn(stack, pipe, ref(stack, machine))).toEqual(['states:StartSyncExecution']);
     expect(warningIdsOf(stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeAsynchronousStateMachine');
   });
@@ -577,7 +582,7 @@ describe('EventPipe targets', () => {
       machine = passMachine(s, 'Machine', sfn.StateMachineType.STANDARD);
       return { target: PipeTarget.stateMachine(machine) };
     });
-    expect(pipeProperties(template).TargetParameters).toEqual({ StepFunctionStateMachineParameters: { InvocationType: 'FIRE_AND_FORGET' } });
+    expect(pipeProperties(template).TargetParameters).toEqual({ InputTemplate: '', StepFunctionStateMachineParameters: { InvocationType: 'FIRE_AND_FORGET' } });
     expect(actionsOn(stack, pipe, ref(stack, machine))).toEqual(['states:StartExecution']);
     expect(warningIdsOf(stack, '/Test/Pipe')).toContain('cdk-message-patterns:pipeAsynchronousStateMachine');
   });
@@ -789,6 +794,54 @@ describe('EventPipe state, name and description', () => {
 // ---------------------------------------------------------------------------------------------------------------------
 describe('EventPipe warnings', () => {
   const FILTER = [{ body: { status: ['PAID'] } }];
+
+  // UG "Amazon SQS queue as a source": "set the source queue's visibility timeout to at least six times the timeout that you
+  // configure on your pipe". userFunction's timeout is 30 seconds unless given; a Lambda enrichment and target add up.
+  test('pipeSourceVisibilityTimeout: a source queue hiding messages for less than 6 × the enrichment and target timeouts', () => {
+    const short = synthPipe((s) => ({
+      source: PipeSource.queueWithDlq(new QueueWithDlq(s, 'Orders', { visibilityTimeout: Duration.seconds(90) })),
+      enrichment: PipeEnrichment.lambdaFunction(userFunction(s, 'Enricher', Duration.seconds(10))),
+      target: PipeTarget.lambdaFunction(userFunction(s, 'Handler', Duration.seconds(10))),
+    }));
+    expect(warningsOf(short.stack, '/Test/Pipe').find((w) => w.includes('visibility') || w.includes('hides'))).toMatch(/1 minute 30 seconds, less than 6 times .* \(20 seconds\)/);
+    const enough = synthPipe((s) => ({
+      source: PipeSource.queueWithDlq(new QueueWithDlq(s, 'Orders', { visibilityTimeout: Duration.seconds(120) })),
+      enrichment: PipeEnrichment.lambdaFunction(userFunction(s, 'Enricher', Duration.seconds(10))),
+      target: PipeTarget.lambdaFunction(userFunction(s, 'Handler', Duration.seconds(10))),
+    }));
+    expect(warningIdsOf(enough.stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeSourceVisibilityTimeout');
+    // An event bus target takes no time to speak of; the enrichment's 10 seconds need 60 seconds, SQS's default is 30.
+    const busTarget = synthPipe((s) => ({ enrichment: PipeEnrichment.lambdaFunction(userFunction(s, 'Enricher', Duration.seconds(10))) }));
+    expect(warningIdsOf(busTarget.stack, '/Test/Pipe')).toContain('cdk-message-patterns:pipeSourceVisibilityTimeout');
+    // An imported function's timeout is unknown: no warning.
+    const imported = synthPipe((s) => ({ enrichment: PipeEnrichment.lambdaFunction(lambda.Function.fromFunctionName(s, 'Imported', 'enricher')) }));
+    expect(warningIdsOf(imported.stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeSourceVisibilityTimeout');
+  });
+
+  // UG "Event filtering in Amazon EventBridge Pipes": awsRegion, eventSource, eventSourceARN, eventVersion, eventID,
+  // invokeIdentityArn and eventSourceKey "can't be used in event patterns" (the page lists eventName too, which AWS's
+  // getting-started template filters on: not warned).
+  test('pipeFilterOnPollingField: a filter on a field the poller adds; none on eventName', () => {
+    const polling = synthPipe((s) => ({ source: PipeSource.dynamoDbStream(streamTable(s, 'Table')), filters: [{ awsRegion: ['us-east-1'] }] }));
+    expect(warningsOf(polling.stack, '/Test/Pipe').join('\n')).toMatch(/filters name awsRegion/);
+    const eventName = synthPipe((s) => ({ source: PipeSource.dynamoDbStream(streamTable(s, 'Table')), filters: [{ eventName: ['INSERT'] }] }));
+    expect(warningIdsOf(eventName.stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeFilterOnPollingField');
+  });
+
+  // SQS refuses a message to a FIFO queue without content-based deduplication and without a deduplication id (SQS API
+  // Reference, SendMessage MessageDeduplicationId); whether Pipes sends one of its own is not documented: a warning.
+  test('pipeFifoTargetWithoutDeduplication: a FIFO queue target without content-based deduplication nor messageDeduplicationId', () => {
+    const without = synthPipe((s) => ({ target: PipeTarget.queue(new sqs.Queue(s, 'Out', { fifo: true }), { messageGroupId: '$.body.customerId' }) }));
+    expect(warningIdsOf(without.stack, '/Test/Pipe')).toContain('cdk-message-patterns:pipeFifoTargetWithoutDeduplication');
+    const byContent = synthPipe((s) => ({
+      target: PipeTarget.queue(new sqs.Queue(s, 'Out', { fifo: true, contentBasedDeduplication: true }), { messageGroupId: '$.body.customerId' }),
+    }));
+    expect(warningIdsOf(byContent.stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeFifoTargetWithoutDeduplication');
+    const withId = synthPipe((s) => ({
+      target: PipeTarget.queue(new sqs.Queue(s, 'Out', { fifo: true }), { messageGroupId: '$.body.customerId', messageDeduplicationId: '$.messageId' }),
+    }));
+    expect(warningIdsOf(withId.stack, '/Test/Pipe')).not.toContain('cdk-message-patterns:pipeFifoTargetWithoutDeduplication');
+  });
 
   test('pipeFilterDeletesMessages: filters on an SQS source (messages matching no filter are deleted)', () => {
     // UG "Event filtering in Amazon EventBridge Pipes": "If an Amazon SQS message doesn't satisfy your filter criteria,

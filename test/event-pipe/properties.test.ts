@@ -226,12 +226,12 @@ describe('EventPipe offline filters, on random filters and records', () => {
 
   test('a Kinesis record matches as an SQS message with the same payload: data is base64-decoded, then read as body is', () => {
     // UG "Event filtering in Amazon EventBridge Pipes": SQS body and Kinesis data are both parsed as JSON when they are JSON,
-    // Kinesis data after base64 decoding ("you can use filters on the decoded fields").
+    // Kinesis data after base64 decoding ("you can use filters on the decoded fields"). Patterns of JSON fields only: a pattern of
+    // plain values on Kinesis data is refused when the pipe is created (same page), and at synth.
     const sqsPipe = pipeFactory('sqs');
     const kinesisPipe = pipeFactory('kinesis');
-    const onPayload = fc.oneof({ weight: 4, arbitrary: jsonFields }, { weight: 1, arbitrary: plainValues });
     fc.assert(
-      fc.property(fc.array(onPayload, { minLength: 1, maxLength: 5 }), payload, (patterns, text) => {
+      fc.property(fc.array(jsonFields, { minLength: 1, maxLength: 5 }), payload, (patterns, text) => {
         const bySqs = sqsPipe(patterns.map((p) => ({ body: p }))).matches({ messageId: 'm-1', body: text, attributes: {} });
         const byKinesis = kinesisPipe(patterns.map((p) => ({ data: p }))).matches({ partitionKey: '1', sequenceNumber: '1', data: Buffer.from(text).toString('base64') });
         expect(byKinesis).toBe(bySqs);

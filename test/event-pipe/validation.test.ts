@@ -228,6 +228,16 @@ describe('EventPipe validation: stream sources', () => {
   });
 });
 
+describe('EventPipe validation: filters on a Kinesis record', () => {
+  test('a pattern of plain values on data is rejected, naming the filter and the value', () => {
+    // UG "Event filtering in Amazon EventBridge Pipes": for Kinesis and DynamoDB sources a pattern that is not JSON "throws an
+    // exception at the time of the pipe creation or update".
+    expect(violationOf((s) => ({ source: kinesisSource(s), filters: [{ data: ['PAID'] }] })))
+      .toMatch(/filters\[0\]\.data: Pipes refuses a pattern of plain values on the data of a Kinesis record.*PAID/);
+    accepts((s) => ({ source: kinesisSource(s), filters: [{ data: { status: ['PAID'] } }] }));
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------------
 describe('EventPipe validation: input templates', () => {
   // Pipes API Reference, InputTemplate: at most 8192 characters; an empty string removes a template (so the construct asks

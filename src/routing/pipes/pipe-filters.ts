@@ -37,6 +37,15 @@ export const PIPE_FILTER_PATTERN_MAX_LENGTH = 4096;
 /** The most filters a pipe takes (Pipes API Reference, `FilterCriteria.Filters`: "Maximum number of 5 items"). */
 export const PIPE_FILTERS_MAX = 5;
 
+/**
+ * Fields the poller adds to a record, which "can't be used in event patterns"
+ * (EventBridge User Guide, "Event filtering in Amazon EventBridge Pipes").
+ * The same page lists `eventName` too, while AWS's own getting-started
+ * template filters a DynamoDB stream on `eventName`, as Lambda's event
+ * filtering documents: it is left out of this list.
+ */
+export const POLLING_FIELDS: readonly string[] = ['awsRegion', 'eventSource', 'eventSourceARN', 'eventVersion', 'eventID', 'invokeIdentityArn', 'eventSourceKey'];
+
 /** The kinds of record a pipe's source hands over. */
 export type PipeRecordKind = 'sqs' | 'kinesis' | 'dynamodb';
 
@@ -50,6 +59,8 @@ type PayloadFormat = 'json' | 'plain' | 'any';
 export interface ParsedPipeFilter {
   readonly parsed: ParsedEventPattern;
   readonly payloadFormat: PayloadFormat;
+  /** Top-level fields of {@link POLLING_FIELDS} the pattern names. */
+  readonly pollingFields: string[];
 }
 
 /**
@@ -70,7 +81,13 @@ export function parsePipeFilters(filters: ReadonlyArray<unknown>, propName: stri
     }
     const result = parseEventPattern(filter, { propName: at, maxLength: PIPE_FILTER_PATTERN_MAX_LENGTH });
     const field = PAYLOAD_FIELD[kind];
-    parsed.push({ parsed: result, payloadFormat: field ? formatOf(filter[field]) : 'any' });
+    const payloadFormat = field ? formatOf(filter[field]) : 'any';
+    if (kind === 'kinesis' && payloadFormat === 'plain') {
+      // For Kinesis and DynamoDB sources, a pattern that is not JSON "throws an exception at the time of the pipe creation or
+      // update" (same page, its table of data and pattern formats).
+      throw eventPatternError(at, `${at}.data`, 'Pipes refuses a pattern of plain values on the data of a Kinesis record; match fields of JSON data instead', filter.data);
+    }
+    parsed.push({ parsed: result, payloadFormat, pollingFields: Object.keys(filter).filter((key) => POLLING_FIELDS.includes(key)) });
   });
   return parsed;
 }
