@@ -155,6 +155,13 @@ export const ACKNOWLEDGEMENTS = {
       'consumerOptions.filters was set explicitly; QueueWithDlq reports that messages matching no filter are deleted as its own warning ' +
       '(cdk-message-patterns:consumerFiltersDeleteMessages) on the construct the user configured, so it is reported once.',
   },
+  /** An EventPipe filtering an SQS source, which the construct reports as its own warning. */
+  pipeFiltersDeleteMessages: {
+    ids: ['MessagingChecks-PipeSqsSourceFiltersDeleteMessages'],
+    reason:
+      'filters was set explicitly on an EventPipe reading an SQS queue; EventPipe reports that messages matching no filter are deleted as its own warning ' +
+      '(cdk-message-patterns:pipeFilterDeletesMessages) on the construct the user configured, so it is reported once.',
+  },
   /** The policy of the role SNS assumes to write a FanoutTopic's delivery status logs. */
   snsDeliveryStatusLogGroups: {
     ids: ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/*]'],

@@ -12,8 +12,8 @@ import { ConstructAlarms, queueDepthMetric } from '../core/alarms';
 import { MessagePatternsError } from '../core/errors';
 import { createFailureQueue, FAILURE_QUEUE_RETENTION } from '../core/failure-queue';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { ACKNOWLEDGEMENTS } from '../core/nag';
-import { PropsValidator } from '../core/validation';
+import { ACKNOWLEDGEMENTS, acknowledge } from '../core/nag';
+import { describe, PropsValidator } from '../core/validation';
 import { PatternError } from '../routing/model/errors';
 import { MatchExplanation } from '../routing/model/match-explanation';
 import { parsePipeFilters, PIPE_FILTERS_MAX, PipeFilterEvaluator } from '../routing/pipes/pipe-filters';
@@ -108,6 +108,16 @@ export interface EventPipeProps {
   readonly deadLetterQueueAlarm?: boolean;
 
   /**
+   * Whether to alarm on a Kinesis source's `GetRecords.IteratorAgeMilliseconds`:
+   * records waiting longer than 5 % of the stream's retention (at most half of
+   * `maxRecordAge`), which is how a pipe that falls behind or stops shows
+   * before its records expire.
+   *
+   * @default true
+   */
+  readonly iteratorAgeAlarm?: boolean;
+
+  /**
    * How long the dead-letter queue the pipe creates keeps records.
    *
    * @default Duration.days(14)
@@ -160,6 +170,9 @@ export class EventPipe extends Construct {
   /** The alarm on messages in `deadLetterQueue`, or in `sourceDeadLetterQueue` of a plain queue, unless switched off. */
   public readonly deadLetterQueueAlarm?: cloudwatch.Alarm;
 
+  /** The alarm on a Kinesis source's iterator age, unless switched off. */
+  public readonly iteratorAgeAlarm?: cloudwatch.Alarm;
+
   /** Every alarm of the pipe (also those of a Lambda function target). */
   public readonly alarms: cloudwatch.IAlarm[];
 
@@ -170,6 +183,7 @@ export class EventPipe extends Construct {
   public readonly _alarms: ConstructAlarms;
 
   private readonly props: EventPipeProps;
+  private readonly sourceIteratorAge?: cloudwatch.Metric;
   private evaluator?: PipeFilterEvaluator;
 
   constructor(scope: Construct, id: string, props: EventPipeProps) {
@@ -216,7 +230,7 @@ export class EventPipe extends Construct {
 
     this.deadLetterQueue = source.deadLetterQueue;
     this.sourceDeadLetterQueue = source.sourceDeadLetterQueue;
-    this.warnAboutDeletedMessages(props);
+    this.warnAboutDeletedMessages(props, pipe);
 
     this.executionFailedAlarm = this._alarms.threshold(
       props.executionFailedAlarm,
@@ -232,6 +246,18 @@ export class EventPipe extends Construct {
       0,
       `Batches of the pipe ${this.node.path} ran longer than the 5 minutes an execution may last (ExecutionTimeout); they are retried.`,
     );
+    this.sourceIteratorAge = source.iteratorAge?.metric;
+    if (source.iteratorAge) {
+      const { metric, threshold, retention } = source.iteratorAge;
+      this.iteratorAgeAlarm = this._alarms.threshold(
+        props.iteratorAgeAlarm,
+        'IteratorAgeAlarm',
+        metric,
+        threshold.toMilliseconds(),
+        `A consumer of the source stream of the pipe ${this.node.path} is more than ${describe(threshold)} behind (the pipe falls behind or stopped); ` +
+          `the stream keeps records for ${describe(retention)}.`,
+      );
+    }
     const alarmedQueue = source.deadLetterQueue ?? (source.alarmSourceDeadLetterQueue ? source.sourceDeadLetterQueue : undefined);
     if (alarmedQueue) {
       this.deadLetterQueueAlarm = this._alarms.queueNotEmpty(
@@ -318,6 +344,17 @@ export class EventPipe extends Construct {
       throw new MessagePatternsError(this.node.path, ['metricDeadLetterQueueMessages() needs a dead-letter queue: the source queue has none the pipe knows of']);
     }
     return queueDepthMetric(queue, props);
+  }
+
+  /**
+   * A Kinesis source's `GetRecords.IteratorAgeMilliseconds` (AWS/Kinesis, by
+   * StreamName), the maximum over one minute: the metric of `iteratorAgeAlarm`.
+   */
+  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.sourceIteratorAge) {
+      throw new MessagePatternsError(this.node.path, ['metricIteratorAge() is for a Kinesis source: Pipes publishes no iterator age, and neither SQS nor DynamoDB Streams has one']);
+    }
+    return this.sourceIteratorAge.with(props ?? {});
   }
 
   /** Creates the pipe's dead-letter queue, for a stream source. @internal */
@@ -423,10 +460,11 @@ export class EventPipe extends Construct {
   }
 
   /** Pipes deletes the messages of an SQS source that no filter matches: said once, with the ways out. */
-  private warnAboutDeletedMessages(props: EventPipeProps): void {
+  private warnAboutDeletedMessages(props: EventPipeProps, pipe: pipes.CfnPipe): void {
     if (props.source._kind !== 'sqs' || (props.filters ?? []).length === 0) {
       return;
     }
+    acknowledge(pipe, ACKNOWLEDGEMENTS.pipeFiltersDeleteMessages);
     Annotations.of(this).addWarningV2(
       'cdk-message-patterns:pipeFilterDeletesMessages',
       'The pipe filters an SQS queue: a message that matches no filter is deleted from the queue without reaching the target or the dead-letter queue ' +

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 
@@ -47,6 +48,8 @@ export interface PipeSourceBinding {
   readonly sourceDeadLetterQueue?: sqs.IQueue;
   /** Whether the pipe alarms on `sourceDeadLetterQueue` (a QueueWithDlq alarms on its own). */
   readonly alarmSourceDeadLetterQueue?: boolean;
+  /** For a Kinesis source: the stream's iterator age, and the lag to alarm above. */
+  readonly iteratorAge?: { readonly metric: cloudwatch.Metric; readonly threshold: Duration; readonly retention: Duration };
 }
 
 /** What binding a target to a pipe produced. */

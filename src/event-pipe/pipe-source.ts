@@ -1,4 +1,5 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -9,7 +10,7 @@ import type { EventPipe } from './event-pipe';
 import { PIPE_SOURCE_DEFAULTS, PIPE_SOURCE_LIMITS, PipeSourceBinding } from './pipe-settings';
 import { describeQueue } from '../core/queue-facts';
 import { describe, durationSeconds, PropsValidator, resolved } from '../core/validation';
-import { defaultMaxRecordAge, streamRetention } from '../kinesis-cqrs-pipeline/validate-kinesis-cqrs-pipeline-props';
+import { defaultIteratorAgeThreshold, defaultMaxRecordAge, streamRetention } from '../kinesis-cqrs-pipeline/validate-kinesis-cqrs-pipeline-props';
 import { QueueWithDlq } from '../queue-with-dlq/queue-with-dlq';
 import { PipeRecordKind } from '../routing/pipes/pipe-filters';
 
@@ -341,7 +342,18 @@ abstract class StreamSource extends PipeSource {
       onPartialBatchItemFailure: o.bisectBatchOnError === false ? undefined : 'AUTOMATIC_BISECT',
       deadLetterConfig: { arn: deadLetterQueue.queueArn },
     };
-    return { arn, parameters: this.parameters(parameters), deadLetterQueue, deadLetterQueueCreated: given === undefined };
+    return {
+      arn,
+      parameters: this.parameters(parameters),
+      deadLetterQueue,
+      deadLetterQueueCreated: given === undefined,
+      iteratorAge: this.iteratorAge(Duration.seconds(parameters.maximumRecordAgeInSeconds)),
+    };
+  }
+
+  /** The source's iterator-age metric and threshold, where the source publishes one. */
+  protected iteratorAge(_maxRecordAge: Duration): PipeSourceBinding['iteratorAge'] {
+    return undefined;
   }
 
   protected abstract retention(): Duration;
@@ -358,6 +370,22 @@ class KinesisSource extends StreamSource {
 
   protected retention(): Duration {
     return streamRetention(this.stream).period;
+  }
+
+  /**
+   * `GetRecords.IteratorAgeMilliseconds`, the lag of the stream's slowest shared-throughput consumer (Amazon Kinesis
+   * Data Streams Developer Guide, "Monitor the Amazon Kinesis Data Streams service with Amazon CloudWatch"): it grows
+   * while the pipe falls behind or stops (Pipes stops a pipe whose target keeps refusing it, and a stopped pipe
+   * publishes no metric), before records expire. The threshold is the KinesisCqrsPipeline's: 5 % of the retention, at
+   * most half of maxRecordAge.
+   */
+  protected iteratorAge(maxRecordAge: Duration): PipeSourceBinding['iteratorAge'] {
+    const retention = this.retention();
+    return {
+      metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: defaultIteratorAgeThreshold(retention, maxRecordAge),
+      retention,
+    };
   }
 
   /** The actions Pipes calls on a Kinesis source (EventBridge User Guide, "Amazon Kinesis stream as a source", execution role). */

@@ -7,6 +7,7 @@ import { dlqTypeMismatch } from './rules/dlq-type-mismatch';
 import { fifoTargetWithoutContentDeduplication } from './rules/fifo-target-without-content-deduplication';
 import { fifoTargetWithoutMessageGroup } from './rules/fifo-target-without-message-group';
 import { maxReceiveCountBelowGuidance } from './rules/max-receive-count-below-guidance';
+import { pipeSqsSourceFiltersDeleteMessages, pipeStreamSourceWithoutDlq } from './rules/pipe-rules';
 import { queueConsumedWithoutDlq } from './rules/queue-consumed-without-dlq';
 import { queueKeyUnusableByService } from './rules/queue-key-unusable-by-service';
 import { queuePolicyRefusesSender } from './rules/queue-policy-refuses-sender';
@@ -52,6 +53,9 @@ export const MESSAGING_RULES: readonly MessagingRule[] = [
   // Kinesis and DynamoDB stream event sources
   streamEventSourceRetriesForever,
   streamEventSourceWithoutFailureDestination,
+  // EventBridge pipes
+  pipeStreamSourceWithoutDlq,
+  pipeSqsSourceFiltersDeleteMessages,
   // Alarms
   alarmDimensionNeverPublished,
   alarmTopicUnusableByCloudWatch,

@@ -290,7 +290,7 @@ describe('EventPipe Kinesis source', () => {
       Threshold: 0,
       TreatMissingData: 'notBreaching',
     });
-    expect(pipe.alarms).toEqual([pipe.executionFailedAlarm, pipe.executionTimeoutAlarm, pipe.deadLetterQueueAlarm]);
+    expect(pipe.alarms.map((a) => a.node.id)).toEqual(['ExecutionFailedAlarm', 'ExecutionTimeoutAlarm', 'IteratorAgeAlarm', 'DeadLetterQueueAlarm']);
   });
 
   test('a given deadLetterQueue is used instead: no queue is created, the role may send to it, and it is alarmed', () => {
@@ -735,7 +735,7 @@ describe('EventPipe alarms', () => {
     expect(noDlq.pipe.deadLetterQueue).toBeDefined();
     const dlqName = JSON.stringify(getAtt(noDlq.stack, noDlq.pipe.deadLetterQueue!, 'QueueName'));
     expect(Object.values(alarms(noDlq.stack)).filter((a) => JSON.stringify(a.Properties.Dimensions).includes(dlqName))).toEqual([]);
-    expect(noDlq.pipe.alarms).toEqual([noDlq.pipe.executionFailedAlarm, noDlq.pipe.executionTimeoutAlarm]);
+    expect(noDlq.pipe.alarms.map((a) => a.node.id)).toEqual(['ExecutionFailedAlarm', 'ExecutionTimeoutAlarm', 'IteratorAgeAlarm']);
   });
 
   test('alarmAction is wired to every alarm of the pipe, those of a Lambda target included', () => {
@@ -748,7 +748,8 @@ describe('EventPipe alarms', () => {
         alarmAction: new cloudwatchActions.SnsAction(topic),
       };
     });
-    expect(pipe.alarms).toHaveLength(5);
+    // ExecutionFailed, ExecutionTimeout, the stream's iterator age, the DLQ, and the function's errors and throttles.
+    expect(pipe.alarms).toHaveLength(6);
     for (const alarm of pipe.alarms) {
       expect(alarms(stack)[logicalId(stack, alarm as any)].Properties.AlarmActions).toEqual([ref(stack, topic)]);
     }
@@ -792,6 +793,43 @@ describe('EventPipe state, name and description', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
+describe('EventPipe iterator-age alarm (Kinesis sources)', () => {
+  // Amazon Kinesis Data Streams Developer Guide, "Monitor ... with Amazon CloudWatch": GetRecords.IteratorAgeMilliseconds by
+  // StreamName is the age of the last record read by a shared-throughput consumer. A stopped pipe publishes nothing of its own,
+  // so the stream's lag is what shows it. Threshold: 5 % of the retention, at most half of maxRecordAge.
+  test('a Kinesis source: alarm on the stream\'s iterator age above 5 % of a 24-hour retention (72 minutes), listed in alarms', () => {
+    const { stack, pipe, template } = synthPipe((s) => ({ source: PipeSource.kinesisStream(kinesisSource(s)) }));
+    expect(pipe.iteratorAgeAlarm).toBeDefined();
+    expect(pipe.alarms).toContain(pipe.iteratorAgeAlarm);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Dimensions: [{ Name: 'StreamName', Value: ref(stack, stack.node.findChild('Stream')) }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 72 * 60_000,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(pipe.metricIteratorAge().metricName).toBe('GetRecords.IteratorAgeMilliseconds');
+  });
+
+  test('a short maxRecordAge lowers the threshold to half of it; iteratorAgeAlarm: false switches it off', () => {
+    const { template } = synthPipe((s) => ({ source: PipeSource.kinesisStream(kinesisSource(s), { maxRecordAge: Duration.minutes(20) }) }));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GetRecords.IteratorAgeMilliseconds', Threshold: 10 * 60_000 });
+    const off = synthPipe((s) => ({ source: PipeSource.kinesisStream(kinesisSource(s)), iteratorAgeAlarm: false }));
+    expect(off.pipe.iteratorAgeAlarm).toBeUndefined();
+    off.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'GetRecords.IteratorAgeMilliseconds' }, 0);
+  });
+
+  test('no iterator-age alarm for SQS and DynamoDB stream sources (no such metric); metricIteratorAge() says why', () => {
+    const sqsPipe = synthPipe();
+    expect(sqsPipe.pipe.iteratorAgeAlarm).toBeUndefined();
+    expect(() => sqsPipe.pipe.metricIteratorAge()).toThrow(/metricIteratorAge\(\) is for a Kinesis source/);
+    const ddb = synthPipe((s) => ({ source: PipeSource.dynamoDbStream(streamTable(s, 'Table')) }));
+    expect(ddb.pipe.iteratorAgeAlarm).toBeUndefined();
+  });
+});
+
 describe('EventPipe warnings', () => {
   const FILTER = [{ body: { status: ['PAID'] } }];
 
