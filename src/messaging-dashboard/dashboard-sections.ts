@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { queueDepthMetric } from '../core/alarms';
 import { EventBusRoute } from '../event-bus-route/event-bus-route';
+import { EventPipe } from '../event-pipe/event-pipe';
 import { FanoutTopic } from '../fanout-topic/fanout-topic';
 import { FilteredSubscription } from '../filtered-subscription/filtered-subscription';
 import { KinesisCqrsPipeline } from '../kinesis-cqrs-pipeline/kinesis-cqrs-pipeline';
@@ -256,4 +257,37 @@ export function projectionSection(projection: Projection): Section {
     graphs.push(graph('On-failure destination', onFailure));
   }
   return { kind: 'Projection', path: projection.node.path, graphs, alarms: projection.alarms, covers: [projection] };
+}
+
+/**
+ * A pipe: its events and executions, its failed executions and stages (the
+ * metrics of its failure alarms), its dead-letter queue, and for a Kinesis
+ * source the stream's iterator age with the alarm's threshold.
+ */
+export function eventPipeSection(pipe: EventPipe): Section {
+  const graphs = [
+    graph('Events and executions', [
+      labelled(pipe.metricEventCount(), 'Events'),
+      labelled(pipe.metric('Invocations'), 'Invocations'),
+      labelled(pipe.metricTargetStageSkipped(), 'Target skipped (enrichment returned nothing)'),
+    ]),
+    graph('Failed executions', [
+      labelled(pipe.metricExecutionFailed(), 'Failed'),
+      labelled(pipe.metricExecutionTimeout(), 'Timed out'),
+      labelled(pipe.metricExecutionPartiallyFailed(), 'Partially failed'),
+      labelled(pipe.metricExecutionThrottled(), 'Throttled'),
+    ]),
+    graph('Failed stages', [
+      labelled(pipe.metricEnrichmentStageFailed(), 'Enrichment'),
+      labelled(pipe.metricTargetStageFailed(), 'Target'),
+    ]),
+  ];
+  const queue = pipe.deadLetterQueue ?? pipe.sourceDeadLetterQueue;
+  if (queue) {
+    graphs.push(graph('Dead-letter queue messages', [labelled(pipe.metricDeadLetterQueueMessages(), relativePath(queue, pipe))]));
+  }
+  if (pipe.iteratorAgeAlarm) {
+    graphs.push(graph('Source stream iterator age (ms)', [labelled(pipe.metricIteratorAge(), 'Iterator age')], { alarm: pipe.iteratorAgeAlarm }));
+  }
+  return { kind: 'EventPipe', path: pipe.node.path, graphs, alarms: [...pipe.alarms], covers: [pipe] };
 }

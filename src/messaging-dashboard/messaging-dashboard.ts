@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
   eventBusRouteSection,
+  eventPipeSection,
   fanoutTopicSection,
   filteredSubscriptionSection,
   kinesisCqrsPipelineSections,
@@ -14,6 +15,7 @@ import { DASHBOARD_LIMITS, dashboardLimitViolations, validateDashboardName } fro
 import { MessagePatternsError } from '../core/errors';
 import { PropsValidator } from '../core/validation';
 import { EventBusRoute } from '../event-bus-route/event-bus-route';
+import { EventPipe } from '../event-pipe/event-pipe';
 import { FanoutTopic } from '../fanout-topic/fanout-topic';
 import { FilteredSubscription } from '../filtered-subscription/filtered-subscription';
 import { KinesisCqrsPipeline } from '../kinesis-cqrs-pipeline/kinesis-cqrs-pipeline';
@@ -57,7 +59,7 @@ export interface MessagingDashboardProps {
 const DEFAULT_INTERVAL = Duration.days(1);
 
 /** The kinds of pattern `addPattern` accepts, for error messages. */
-const ACCEPTED = 'QueueWithDlq, FanoutTopic, FilteredSubscription, EventBusRoute, KinesisCqrsPipeline or Projection';
+const ACCEPTED = 'QueueWithDlq, FanoutTopic, FilteredSubscription, EventBusRoute, EventPipe, KinesisCqrsPipeline or Projection';
 
 /**
  * A CloudWatch dashboard for the patterns of this library: for each pattern
@@ -99,7 +101,7 @@ export class MessagingDashboard extends Construct {
 
   /**
    * Adds a pattern of this library to the dashboard: a QueueWithDlq,
-   * FanoutTopic, FilteredSubscription, EventBusRoute, KinesisCqrsPipeline (its
+   * FanoutTopic, FilteredSubscription, EventBusRoute, EventPipe, KinesisCqrsPipeline (its
    * stream, then each projection it holds now) or Projection. Throws for any
    * other construct, and for one already on the dashboard.
    */
@@ -159,6 +161,9 @@ function sectionsOf(pattern: Construct): Section[] | undefined {
   }
   if (pattern instanceof EventBusRoute) {
     return [eventBusRouteSection(pattern)];
+  }
+  if (pattern instanceof EventPipe) {
+    return [eventPipeSection(pattern)];
   }
   if (pattern instanceof KinesisCqrsPipeline) {
     return kinesisCqrsPipelineSections(pattern);

@@ -1,16 +1,20 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Body, dashboardBody } from './dashboard-body';
-import { EventBusRoute, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, Projection, QueueWithDlq, RouteTarget } from '../../src';
+import {
+  EventBusRoute, EventPipe, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, PipeSource, PipeTarget, Projection, QueueWithDlq, RouteTarget,
+} from '../../src';
 import { MessagingDashboard } from '../../src/messaging-dashboard';
 import { userFunction } from '../helpers/nag';
 
 /**
  * Every kind of pattern, in every shape that changes its section: a queue with
  * a consumer, a topic with subscribers, a subscription with a Lambda endpoint,
- * a route with queue and Lambda targets, a pipeline with two projections and a
+ * a route with queue and Lambda targets, a pipe from a Kinesis stream to a
+ * function, a pipeline with two projections and a
  * projection of its own with a failure bucket and a brought projector.
  */
 export function everyKindOfPattern(scope: Construct): Construct[] {
@@ -27,6 +31,10 @@ export function everyKindOfPattern(scope: Construct): Construct[] {
       targets: [RouteTarget.newQueue(), RouteTarget.lambdaFunction(userFunction(scope, 'RouteFn', Duration.seconds(10)))],
     }),
     pipeline,
+    new EventPipe(scope, 'Pipe', {
+      source: PipeSource.kinesisStream(new kinesis.Stream(scope, 'PipeStream')),
+      target: PipeTarget.lambdaFunction(userFunction(scope, 'PipeFn', Duration.seconds(10))),
+    }),
     new Projection(scope, 'Reporting', {
       stream: pipeline.stream,
       projector: userFunction(scope, 'ReportingFn', Duration.seconds(30)),

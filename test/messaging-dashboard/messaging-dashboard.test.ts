@@ -1,12 +1,15 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bodyMetrics, dashboardBody, graphTitled, sectionWidgets } from './dashboard-body';
 import { body, everyKind } from './fixtures';
-import { EventBusRoute, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, QueueWithDlq, RouteTarget } from '../../src';
+import {
+  EventBusRoute, EventPipe, FanoutTopic, FilteredSubscription, KinesisCqrsPipeline, PipeSource, PipeTarget, QueueWithDlq, RouteTarget,
+} from '../../src';
 import { unpublishedMetricReason } from '../../src/core/published-metrics';
 import { MessagingDashboard } from '../../src/messaging-dashboard';
 import { userFunction } from '../helpers/nag';
@@ -219,6 +222,41 @@ describe('MessagingDashboard: an EventBusRoute', () => {
   });
 });
 
+describe('MessagingDashboard: an EventPipe', () => {
+  // EventBridge User Guide, "Monitoring Amazon EventBridge Pipes": metrics in AWS/EventBridge/Pipes by PipeName, the pipe's name
+  // (CloudFormation's Ref of AWS::Pipes::Pipe).
+  test('events, failed executions and stages by PipeName, the dead-letter queue, and a Kinesis source\'s iterator age with its threshold', () => {
+    const s = stack();
+    const pipe = new EventPipe(s, 'Pipe', {
+      source: PipeSource.kinesisStream(new kinesis.Stream(s, 'Stream')),
+      target: PipeTarget.eventBus(new events.EventBus(s, 'Bus')),
+    });
+    new MessagingDashboard(s, 'Dashboard', { patterns: [pipe] });
+    const widgets = sectionWidgets(dashboardBody(s), 'Test/Pipe');
+    const pipeMetrics = bodyMetrics({ widgets }).filter((m) => m.namespace === 'AWS/EventBridge/Pipes');
+    expect(pipeMetrics.map((m) => m.metricName)).toEqual([
+      'EventCount', 'Invocations', 'TargetStageSkipped', 'ExecutionFailed', 'ExecutionTimeout', 'ExecutionPartiallyFailed', 'ExecutionThrottled',
+      'EnrichmentStageFailed', 'TargetStageFailed',
+    ]);
+    expect(pipeMetrics.every((m) => Object.keys(m.dimensions).join() === 'PipeName' && m.dimensions.PipeName === '${Ref:Pipe7793F8A1}')).toBe(true);
+    expect(widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title)).toEqual([
+      'Events and executions', 'Failed executions', 'Failed stages', 'Dead-letter queue messages', 'Source stream iterator age (ms)',
+    ]);
+    expect(widgets.find((w) => w.type === 'alarm')!.properties.alarms).toHaveLength(pipe.alarms.length);
+  });
+
+  test('an SQS source without a known dead-letter queue: no dead-letter or iterator-age graph', () => {
+    const s = stack();
+    const pipe = new EventPipe(s, 'Pipe', {
+      source: PipeSource.queue(sqs.Queue.fromQueueArn(s, 'Imported', 'arn:aws:sqs:us-east-1:111111111111:orders')),
+      target: PipeTarget.eventBus(new events.EventBus(s, 'Bus')),
+    });
+    new MessagingDashboard(s, 'Dashboard', { patterns: [pipe] });
+    const titles = sectionWidgets(dashboardBody(s), 'Test/Pipe').filter((w) => w.type === 'metric').map((w) => w.properties.title);
+    expect(titles).toEqual(['Events and executions', 'Failed executions', 'Failed stages']);
+  });
+});
+
 describe('MessagingDashboard: a KinesisCqrsPipeline and its projections', () => {
   test('the stream\'s incoming records and iterator age, then a section per projection with its own alarms', () => {
     const s = stack();
@@ -261,7 +299,7 @@ describe('MessagingDashboard: addPattern', () => {
     const s = stack();
     const dashboard = new MessagingDashboard(s, 'Dashboard');
     expect(() => dashboard.addPattern(new sqs.Queue(s, 'Plain'))).toThrow(
-      /^Test\/Dashboard: addPattern\(\) accepts a QueueWithDlq, FanoutTopic, FilteredSubscription, EventBusRoute, KinesisCqrsPipeline or Projection of this library, got Test\/Plain/,
+      /^Test\/Dashboard: addPattern\(\) accepts a QueueWithDlq, FanoutTopic, FilteredSubscription, EventBusRoute, EventPipe, KinesisCqrsPipeline or Projection of this library, got Test\/Plain/,
     );
     expect(() => dashboard.addPattern(new Construct(s, 'Bare'))).toThrow(/got Test\/Bare/);
   });
@@ -299,7 +337,7 @@ describe('MessagingDashboard: every metric is one AWS publishes', () => {
   test('all kinds of pattern: namespace, metric name and dimension set are in the published-metrics table', () => {
     const metrics = bodyMetrics(body(everyKind()));
     expect(new Set(metrics.map((m) => m.namespace))).toEqual(
-      new Set(['AWS/SQS', 'AWS/SNS', 'AWS/Lambda', 'AWS/Events', 'AWS/Kinesis', 'CdkMessagePatterns/Projector']),
+      new Set(['AWS/SQS', 'AWS/SNS', 'AWS/Lambda', 'AWS/Events', 'AWS/EventBridge/Pipes', 'AWS/Kinesis', 'CdkMessagePatterns/Projector']),
     );
     const unpublished = metrics
       .map((m) => ({ m, reason: unpublishedMetricReason(m.namespace, m.metricName, Object.keys(m.dimensions)) }))
@@ -310,7 +348,7 @@ describe('MessagingDashboard: every metric is one AWS publishes', () => {
 
   test('a graph of each kind of pattern is present', () => {
     const titles = new Set(body(everyKind()).widgets.map((w) => w.properties.title));
-    for (const title of ['Messages published, delivered and failed', 'Matched events and invocations', 'Stream iterator age (ms)', 'On-failure destination']) {
+    for (const title of ['Messages published, delivered and failed', 'Matched events and invocations', 'Failed executions', 'Stream iterator age (ms)', 'On-failure destination']) {
       expect(titles).toContain(title);
     }
   });
