@@ -1,10 +1,8 @@
-import { ParsedSqsEventFilter, parseSqsEventFilters, readBody } from './sqs-event-filters';
-import { explainRule } from '../machine/explain';
-import { flatten } from '../machine/flatten';
-import { matchesRule } from '../machine/match';
+import { parseSqsEventFilters } from './sqs-event-filters';
 import { UnresolvedPatternError } from '../model/errors';
+import { explainFilters, FilteredRecord, ListedFilter, matchesAnyFilter, readPayload } from '../model/filter-list';
 import { MatchExplanation } from '../model/match-explanation';
-import { compileRule, CompiledRule } from '../model/rule';
+import { compileRule } from '../model/rule';
 
 /**
  * Evaluates the event filters of a Lambda SQS event source offline: whether
@@ -61,14 +59,14 @@ export class SqsEventFilterMatcher {
     return new SqsEventFilterMatcher(filters);
   }
 
-  private readonly filters: Array<{ readonly filter: ParsedSqsEventFilter; readonly rule: CompiledRule }>;
+  private readonly filters: ListedFilter[];
 
   private constructor(filters: Array<{ [key: string]: any }>) {
     const parsed = parseSqsEventFilters(filters, 'filters');
     if (parsed.length < filters.length || parsed.some((f) => f.parsed.hasUnresolvedTokens)) {
       throw new UnresolvedPatternError('An event filter');
     }
-    this.filters = parsed.map((filter, i) => ({ filter, rule: compileRule(filter.parsed, `Event filter ${i + 1}`) }));
+    this.filters = parsed.map((filter, i) => ({ rule: compileRule(filter.parsed, `Event filter ${i + 1}`), payloadFormat: filter.bodyFormat }));
   }
 
   /**
@@ -77,11 +75,7 @@ export class SqsEventFilterMatcher {
    * @param messageBody the message body, as sent to the queue
    */
   public matchesBody(messageBody: string): boolean {
-    if (this.filters.length === 0) {
-      return true;
-    }
-    const body = readBody(messageBody);
-    return this.filters.some(({ filter, rule }) => formatFits(filter, body.json) && matchesRule(rule, flatten({ body: body.value })));
+    return matchesAnyFilter(this.filters, bodyRecord(messageBody));
   }
 
   /**
@@ -93,32 +87,18 @@ export class SqsEventFilterMatcher {
    * @param messageBody the message body, as sent to the queue
    */
   public explainBody(messageBody: string): MatchExplanation {
-    if (this.filters.length === 0) {
-      return { matched: true, reasons: ['body: the event source has no filter, so every message reaches the function'] };
-    }
-    const body = readBody(messageBody);
-    const reasons: string[] = [];
-    for (const [i, { filter, rule }] of this.filters.entries()) {
-      const n = i + 1;
-      if (!formatFits(filter, body.json)) {
-        reasons.push(
-          filter.bodyFormat === 'json'
-            ? `body: the body is not JSON, and filter ${n} matches fields of a JSON body`
-            : `body: the body is JSON, and filter ${n} matches a plain-text body`,
-        );
-        continue;
-      }
-      const explanation = explainRule(rule, flatten({ body: body.value }), 'field');
-      if (explanation.matched) {
-        return { matched: true, reasons: explanation.reasons.map((r) => `${r} (filter ${n})`) };
-      }
-      reasons.push(...explanation.reasons.map((r) => `${r} (filter ${n})`));
-    }
-    return { matched: false, reasons: [...reasons, 'no filter matches: Lambda deletes the message from the queue without invoking the function'] };
+    return explainFilters(
+      this.filters,
+      bodyRecord(messageBody),
+      'body',
+      'body: the event source has no filter, so every message reaches the function',
+      'Lambda deletes the message from the queue without invoking the function',
+    );
   }
 }
 
-/** Lambda drops a message whose body format differs from what the filter's `body` expects. */
-function formatFits(filter: ParsedSqsEventFilter, bodyIsJson: boolean): boolean {
-  return filter.bodyFormat === 'any' || (filter.bodyFormat === 'json') === bodyIsJson;
+/** The record an SQS event source filters: the body alone, parsed when it is JSON. */
+function bodyRecord(messageBody: string): FilteredRecord {
+  const body = readPayload(messageBody);
+  return { value: { body: body.value }, payloadJson: body.json };
 }

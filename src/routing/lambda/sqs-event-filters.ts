@@ -17,6 +17,7 @@
  */
 import { parseEventPattern, ParsedEventPattern } from '../eventbridge/event-pattern';
 import { eventPatternError, isToken } from '../eventbridge/parse-context';
+import { PayloadFormat, payloadFormatOf } from '../model/filter-list';
 import { isPlainObject } from '../model/json';
 
 /** The largest filter pattern Lambda accepts, in characters (API reference, `Filter.Pattern`). */
@@ -28,8 +29,6 @@ export const SQS_FILTERS_DEFAULT_QUOTA = 5;
 /** Filters per event source with the quota raised as far as Lambda allows. */
 export const SQS_FILTERS_MAX = 10;
 
-/** How a filter reads the message body. */
-export type BodyFormat = 'json' | 'plain' | 'any';
 
 /** One filter, parsed. */
 export interface ParsedSqsEventFilter {
@@ -37,7 +36,7 @@ export interface ParsedSqsEventFilter {
   readonly pattern: Record<string, unknown>;
   readonly parsed: ParsedEventPattern;
   /** `json` when its `body` is an object of fields, `plain` when it is a list of values, `any` without `body`. */
-  readonly bodyFormat: BodyFormat;
+  readonly bodyFormat: PayloadFormat;
   /** Top-level keys other than `body` (an SQS event source only filters on `body`). */
   readonly otherKeys: string[];
 }
@@ -77,25 +76,9 @@ export function parseSqsEventFilters(filters: ReadonlyArray<Record<string, unkno
     parsed.push({
       pattern,
       parsed: result,
-      bodyFormat: bodyFormatOf(pattern.body),
+      bodyFormat: payloadFormatOf(pattern.body),
       otherKeys: Object.keys(pattern).filter((key) => key !== 'body' && pattern[key] !== undefined),
     });
   });
   return parsed;
-}
-
-function bodyFormatOf(body: unknown): BodyFormat {
-  if (body === undefined) {
-    return 'any';
-  }
-  return Array.isArray(body) ? 'plain' : 'json';
-}
-
-/** The body as Lambda reads it for filtering: parsed when it is valid JSON, the text otherwise. */
-export function readBody(body: string): { readonly json: boolean; readonly value: unknown } {
-  try {
-    return { json: true, value: JSON.parse(body) };
-  } catch {
-    return { json: false, value: body };
-  }
 }

@@ -22,14 +22,11 @@
  */
 import { parseEventPattern, ParsedEventPattern } from '../eventbridge/event-pattern';
 import { eventPatternError, isToken } from '../eventbridge/parse-context';
-import { readBody } from '../lambda/sqs-event-filters';
-import { explainRule } from '../machine/explain';
-import { flatten } from '../machine/flatten';
-import { matchesRule } from '../machine/match';
 import { UnresolvedPatternError } from '../model/errors';
+import { explainFilters, FilteredRecord, ListedFilter, matchesAnyFilter, PayloadFormat, payloadFormatOf, readPayload } from '../model/filter-list';
 import { isPlainObject } from '../model/json';
 import { MatchExplanation } from '../model/match-explanation';
-import { compileRule, CompiledRule } from '../model/rule';
+import { compileRule } from '../model/rule';
 
 /** The largest filter pattern Pipes takes, in characters (Pipes API Reference, `Filter.Pattern`). */
 export const PIPE_FILTER_PATTERN_MAX_LENGTH = 4096;
@@ -51,9 +48,6 @@ export type PipeRecordKind = 'sqs' | 'kinesis' | 'dynamodb';
 
 /** The field of a record that Pipes parses as JSON before filtering, by source. */
 const PAYLOAD_FIELD: { readonly [kind in PipeRecordKind]?: string } = { sqs: 'body', kinesis: 'data' };
-
-/** How a filter reads the payload field: fields of JSON, plain values, or not at all. */
-type PayloadFormat = 'json' | 'plain' | 'any';
 
 /** One filter, parsed. */
 export interface ParsedPipeFilter {
@@ -81,7 +75,7 @@ export function parsePipeFilters(filters: ReadonlyArray<unknown>, propName: stri
     }
     const result = parseEventPattern(filter, { propName: at, maxLength: PIPE_FILTER_PATTERN_MAX_LENGTH });
     const field = PAYLOAD_FIELD[kind];
-    const payloadFormat = field ? formatOf(filter[field]) : 'any';
+    const payloadFormat = field ? payloadFormatOf(filter[field]) : 'any';
     if (kind === 'kinesis' && payloadFormat === 'plain') {
       // For Kinesis and DynamoDB sources, a pattern that is not JSON "throws an exception at the time of the pipe creation or
       // update" (same page, its table of data and pattern formats).
@@ -92,21 +86,8 @@ export function parsePipeFilters(filters: ReadonlyArray<unknown>, propName: stri
   return parsed;
 }
 
-function formatOf(value: unknown): PayloadFormat {
-  if (value === undefined) {
-    return 'any';
-  }
-  return Array.isArray(value) ? 'plain' : 'json';
-}
-
-/** A record as Pipes filters it: its payload field parsed, and whether that field was JSON. */
-interface RecordView {
-  readonly value: Record<string, unknown>;
-  /** Whether the payload field is JSON; undefined when the source has none or the record lacks it. */
-  readonly payloadJson?: boolean;
-}
-
-function viewOf(kind: PipeRecordKind, record: unknown): RecordView {
+/** A record as Pipes filters it: its payload field parsed, and whether that field was JSON (undefined when the source has none or the record lacks it). */
+function viewOf(kind: PipeRecordKind, record: unknown): FilteredRecord {
   if (!isPlainObject(record)) {
     throw new TypeError(`a ${kind} record is an object (${describeShape(kind)}), got ${JSON.stringify(record)}`);
   }
@@ -116,7 +97,7 @@ function viewOf(kind: PipeRecordKind, record: unknown): RecordView {
     return { value: record };
   }
   const text = kind === 'kinesis' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const payload = readBody(text);
+  const payload = readPayload(text);
   return { value: { ...record, [field]: payload.value }, payloadJson: payload.json };
 }
 
@@ -136,52 +117,23 @@ function describeShape(kind: PipeRecordKind): string {
  * source goes on, and why.
  */
 export class PipeFilterEvaluator {
-  private readonly filters: Array<{ readonly filter: ParsedPipeFilter; readonly rule: CompiledRule }>;
+  private readonly filters: ListedFilter[];
 
   constructor(filters: ReadonlyArray<unknown>, private readonly kind: PipeRecordKind) {
     const parsed = parsePipeFilters(filters, 'filters', kind);
     if (parsed.length < filters.length || parsed.some((f) => f.parsed.hasUnresolvedTokens)) {
       throw new UnresolvedPatternError('A pipe filter');
     }
-    this.filters = parsed.map((filter, i) => ({ filter, rule: compileRule(filter.parsed, `Pipe filter ${i + 1}`) }));
+    this.filters = parsed.map((filter, i) => ({ rule: compileRule(filter.parsed, `Pipe filter ${i + 1}`), payloadFormat: filter.payloadFormat }));
   }
 
   public matches(record: unknown): boolean {
-    if (this.filters.length === 0) {
-      return true;
-    }
-    const view = viewOf(this.kind, record);
-    return this.filters.some(({ filter, rule }) => this.formatFits(filter, view) && matchesRule(rule, flatten(view.value)));
+    return matchesAnyFilter(this.filters, viewOf(this.kind, record));
   }
 
   public explain(record: unknown): MatchExplanation {
-    if (this.filters.length === 0) {
-      return { matched: true, reasons: ['the pipe has no filter, so every record goes on'] };
-    }
-    const view = viewOf(this.kind, record);
-    const field = PAYLOAD_FIELD[this.kind];
-    const reasons: string[] = [];
-    for (const [i, { filter, rule }] of this.filters.entries()) {
-      const n = i + 1;
-      if (!this.formatFits(filter, view)) {
-        reasons.push(
-          filter.payloadFormat === 'json'
-            ? `${field}: the ${field} is not JSON, and filter ${n} matches fields of a JSON ${field}`
-            : `${field}: the ${field} is JSON, and filter ${n} matches a plain-text ${field}`,
-        );
-        continue;
-      }
-      const explanation = explainRule(rule, flatten(view.value), 'field');
-      if (explanation.matched) {
-        return { matched: true, reasons: explanation.reasons.map((r) => `${r} (filter ${n})`) };
-      }
-      reasons.push(...explanation.reasons.map((r) => `${r} (filter ${n})`));
-    }
-    return { matched: false, reasons: [...reasons, `no filter matches: ${DROPPED[this.kind]}`] };
-  }
-
-  private formatFits(filter: ParsedPipeFilter, view: RecordView): boolean {
-    return filter.payloadFormat === 'any' || view.payloadJson === undefined || (filter.payloadFormat === 'json') === view.payloadJson;
+    const field = PAYLOAD_FIELD[this.kind] ?? 'record';
+    return explainFilters(this.filters, viewOf(this.kind, record), field, 'the pipe has no filter, so every record goes on', DROPPED[this.kind]);
   }
 }
 
