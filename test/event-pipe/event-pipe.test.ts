@@ -309,6 +309,8 @@ describe('EventPipe Kinesis source', () => {
     ]);
   });
 
+  // Amazon Kinesis Data Streams Developer Guide, "Change the data retention period": a stream keeps records 24 hours by default, the
+  // shortest it can; an imported stream's retention is unknown, so the shortest is assumed (records age out no earlier).
   test('an imported stream (retention unknown): MaximumRecordAgeInSeconds is half of 24 hours', () => {
     const { template } = synthPipe((s) => ({
       source: PipeSource.kinesisStream(kinesis.Stream.fromStreamArn(s, 'Imported', 'arn:aws:kinesis:us-east-1:111122223333:stream/orders')),
@@ -521,6 +523,8 @@ describe('EventPipe targets', () => {
     });
   });
 
+  // CloudFormation template reference, AWS::SNS::Topic: Ref returns the topic ARN; EventBridge User Guide, "Amazon EventBridge
+  // Pipes targets": an SNS standard topic; the role needs sns:Publish (the alpha targets grant the same).
   test('a topic: Target is its ARN, the role may sns:Publish to it', () => {
     let topic!: sns.Topic;
     const { stack, pipe, template } = synthPipe((s) => {
@@ -587,6 +591,8 @@ describe('EventPipe targets', () => {
     expect(warningIdsOf(stack, '/Test/Pipe')).toContain('cdk-message-patterns:pipeAsynchronousStateMachine');
   });
 
+  // Pipes API Reference, PipeTargetStateMachineParameters: REQUEST_RESPONSE "is not supported for STANDARD state machine workflows";
+  // an imported state machine's type is unknown, and FIRE_AND_FORGET (StartExecution) works for both types.
   test('an imported state machine: FIRE_AND_FORGET unless express: true', () => {
     const arn = 'arn:aws:states:us-east-1:111122223333:stateMachine:orders';
     const fireAndForget = synthPipe((s) => ({ target: PipeTarget.stateMachine(sfn.StateMachine.fromStateMachineArn(s, 'Imported', arn)) }));
@@ -647,6 +653,8 @@ describe('EventPipe role', () => {
     expect(pipeProperties(template).RoleArn).toEqual(getAtt(stack, pipe.role, 'Arn'));
   });
 
+  // EventBridge User Guide, "Getting started with EventBridge Pipes": the template's execution role trusts pipes.amazonaws.com with
+  // aws:SourceArn arn:${Partition}:pipes:${Region}:${Account}:pipe/${PipeName} and aws:SourceAccount.
   test('with a pipeName, the trust also names the pipe (aws:SourceArn arn:...:pipes:<region>:<account>:pipe/<name>)', () => {
     const { stack, pipe, template } = synthPipe(() => ({ pipeName: 'orders-to-bus' }));
     const condition = template.toJSON().Resources[logicalId(stack, pipe.role)].Properties.AssumeRolePolicyDocument.Statement[0].Condition;
@@ -714,6 +722,7 @@ describe('EventPipe alarms', () => {
     expect(problems).toEqual([]);
   });
 
+  // EventBridge User Guide, "Monitoring Amazon EventBridge Pipes": metrics by PipeName, the pipe's name.
   test('with a pipeName, PipeName is the name itself', () => {
     const { stack, pipe } = synthPipe(() => ({ pipeName: 'orders-to-bus' }));
     expect(alarms(stack)[logicalId(stack, pipe.executionFailedAlarm!)].Properties.Dimensions).toEqual([{ Name: 'PipeName', Value: 'orders-to-bus' }]);
@@ -755,6 +764,9 @@ describe('EventPipe alarms', () => {
     }
   });
 
+  // EventBridge User Guide, "Monitoring Amazon EventBridge Pipes": namespace AWS/EventBridge/Pipes, dimension PipeName, and the
+  // metrics ExecutionFailed, ExecutionTimeout, ExecutionThrottled, ExecutionPartiallyFailed, EnrichmentStageFailed,
+  // TargetStageFailed, TargetStageSkipped and EventCount.
   test('the metric helpers read AWS/EventBridge/Pipes by PipeName', () => {
     const { stack, pipe } = synthPipe(() => ({ pipeName: 'p' }));
     const helpers: Array<[() => any, string]> = [
@@ -1044,6 +1056,8 @@ describe('EventPipe offline matching', () => {
     expect(noneGiven.matches(sqsRecord(JSON.stringify({ status: 'X' })))).toBe(true);
   });
 
+  // Lambda Developer Guide, "Control which events Lambda sends to your function" (the filtering Pipes shares): "If an event
+  // satisfies any one of these filters" it is processed; the aws-pipes-alpha README: filters "combined with a logical OR".
   test('several filters: a record goes on when it matches any of them (OR)', () => {
     // Multiple filters are combined with a logical OR (alpha README; Lambda docs: "If an event satisfies any one of these five filters").
     const pipe = pipeWith([{ body: { status: ['PAID'] } }, { body: { amount: [{ numeric: ['>=', 100] }] } }]);
