@@ -1,4 +1,4 @@
-import { awscdk, javascript, DependencyType } from 'projen';
+import { awscdk, javascript, DependencyType, TaskShell } from 'projen';
 
 /** Oldest aws-cdk-lib that cdk-nag 3 accepts: the peer-dependency floor. */
 const CDK_PEER_MINIMUM = '2.257.0';
@@ -28,6 +28,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Node.js 20 reached its end of life on 2026-04-30; the package declares the
   // versions it supports (npm warns, and does not refuse, on older ones).
   minNodeVersion: '22.0.0',
+  // The hosted workflows run on the current Node.js LTS.
+  workflowNodeVersion: '24.x',
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   cdkVersion: CDK_PEER_MINIMUM,
@@ -35,12 +37,31 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The dev versions below are added explicitly instead of pinning the peer minimum.
   peerDependencyOptions: { pinnedDevDependency: false },
 
-  // The project is built and tested by .ci/run; no hosted workflows.
-  github: false,
-  release: false,
-  depsUpgrade: false,
+  // The project is built and tested by .ci/run (`npm run check`). The hosted workflows projen
+  // writes are kept so that a fork on GitHub can publish: `release` (on every push to main: the
+  // release below, then publib to npm, PyPI, Maven Central, the Go module repository and GitHub
+  // Releases), `upgrade-main` (a weekly pull request upgrading the dependencies) and
+  // `pull-request-lint` (a pull request's title must be a conventional commit, since it becomes
+  // the squashed commit the changelog and the next version are read from).
+  github: true,
+  githubOptions: {
+    pullRequestLintOptions: {
+      semanticTitleOptions: { types: ['feat', 'fix', 'perf', 'revert', 'docs', 'test', 'refactor', 'build', 'ci', 'chore'] },
+    },
+  },
   buildWorkflow: false,
   pullRequestTemplate: false,
+  release: true,
+  // The release job builds every package and runs the unit tests, whose differential tests run event-ruler on Java:
+  // the same tools as `npm run check` (Java with Maven, Python).
+  releaseWorkflowSetupSteps: [
+    { uses: 'actions/setup-java@v6.0.0', with: { 'distribution': 'corretto', 'java-version': '17' } },
+    { uses: 'actions/setup-python@v7.0.0', with: { 'python-version': '3.x' } },
+  ],
+  depsUpgrade: true,
+  // Versions come from the conventional commits since the latest tag vX.Y.Z (docs/releases.md).
+  // There is no tag before the first release, which is 0.1.0; after it, the commits decide.
+  nextVersionCommand: '[ -n "$LATEST_TAG" ] || echo 0.1.0',
 
   // Language packages (built by `npx projen package-all`).
   publishToPypi: {
@@ -97,6 +118,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns@^3',
     '@aws-sdk/util-dynamodb@^3',
     '@jest/test-sequencer@^30',
+    // The release rehearsal (test-languages/release.test.ts): the publishers' dry runs.
+    'publib@0.2.1061',
     'esbuild@^0.28.2',
     // Benchmark only (bench/): the closest AWS Solutions Constructs patterns. Each
     // pattern pins @aws-solutions-constructs/core to its own version, so each is
@@ -134,6 +157,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/.venv',
     '/examples/python-app/.venv/',
     '/examples/java-app/target/',
+    '/examples/java-app/.mvn/',
     '/examples/go-app/local.go.mod',
     '/examples/go-app/local.go.sum',
   ],
@@ -174,13 +198,40 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 // Go module requires the peer-minimum aws-cdk-go (jsii-pacmak writes the dev version).
 project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository=$HOME/.m2/repository');
 project.tasks.tryFind('package:go')!.reset('bash scripts/language-apps.sh package-go');
+// The Python, Java and Go packages, each timed (test-reports/languages-packaging.json).
+const packageLanguages = project.addTask('package:languages', {
+  description: 'Builds the Python wheel and sdist, the Maven bundle and the Go module into dist/ (needs `compile` first)',
+  exec: 'bash scripts/language-apps.sh package',
+});
 const testLanguages = project.addTask('test:languages', {
   description:
-    'Builds the Python, Java and Go packages, synthesizes the app of each language and compares its templates with the TypeScript twin (needs `build` first)',
+    'Installs every package of dist/ into a new app of its language from the file, compares what each app synthesizes with the TypeScript twin and dry-runs the publishers (needs `release`, or `build` and `package:languages`, first)',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
 });
-testLanguages.exec('bash scripts/language-apps.sh package');
 testLanguages.exec('jest -c test-languages/jest.config.js');
+
+// The API-compatibility gate: the public API compared, with jsii-diff, with that of the latest
+// release tag; a breaking change fails unless a commit since that release declares it.
+const apiCompat = project.addTask('api:compat', {
+  description: 'Compares the public API (.jsii) with that of the previous release (the latest vX.Y.Z tag); fails on a breaking change no commit declares',
+  exec: 'ts-node --transpile-only -P tsconfig.dev.json scripts/api-compat.ts',
+});
+
+// `npx projen release`: the version from the conventional commits, the changelog, the build with every test, the four
+// packages, the API gate, then the version reset to 0.0.0; and the build must not have changed a committed file.
+const release = project.tasks.tryFind('release')!;
+release.reset();
+release.exec('rm -fr dist');
+release.spawn(project.tasks.tryFind('bump')!);
+release.spawn(project.buildTask);
+release.spawn(packageLanguages);
+release.spawn(apiCompat);
+release.spawn(project.tasks.tryFind('unbump')!);
+release.exec(
+  'git diff --ignore-space-at-eol --exit-code || { echo "release: the files above differ from the commit; a release is built from a commit, and its build must not change it (commit the change, or fix what the build rewrote)" >&2; exit 1; }',
+  // A brace group: the host's shell, not projen's built-in one.
+  { shell: TaskShell.system() },
+);
 
 // Example apps: each folder under examples/ is a CDK app synthesized with the CDK CLI.
 const EXAMPLES = ['order-processing', 'order-fanout', 'order-events', 'order-ledger', 'order-enrichment'];
@@ -236,6 +287,6 @@ project.addTask('docs:messaging-checks', {
   description: 'Write the rule reference of docs/messaging-checks.md from the rules of MessagingChecks',
   exec: 'ts-node --transpile-only -P tsconfig.dev.json scripts/messaging-checks-docs.ts',
 });
-project.package.setScript('check', 'npm ci && projen build && projen synth:examples && projen test:languages && projen integ');
+project.package.setScript('check', 'npm ci && projen release && projen synth:examples && projen test:languages && projen integ');
 
 project.synth();

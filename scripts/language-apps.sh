@@ -20,7 +20,9 @@ PATH="$ROOT/node_modules/.bin:$PATH"
 # The aws-cdk-lib the library declares as its minimum: what the Go module
 # requires, and what every language app pins.
 PEER_CDK=$(node -p "require('./package.json').peerDependencies['aws-cdk-lib'].replace(/^[^0-9]*/, '')")
-VERSION=$(node -p "require('./package.json').version")
+# The version of the packages in dist/: that of the assembly they are generated from (.jsii), which is the release's
+# after `npx projen release` (package.json is reset to 0.0.0 after a release).
+VERSION=$(node -p "JSON.parse(require('fs').readFileSync('.jsii', 'utf8')).version" 2>/dev/null || node -p "require('./package.json').version")
 # Go modules generated here because the module proxy does not serve them (see setup_go).
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-message-patterns"
 
@@ -67,6 +69,10 @@ setup_python() {
 
 setup_java() {
   local dir="dist/java/io/github/cdk-message-patterns/cdk-message-patterns/${VERSION}"
+  # The app depends on the version of dist/java: pom.xml's property, set for every
+  # Maven command run in the app's folder by .mvn/maven.config (not committed).
+  mkdir -p examples/java-app/.mvn
+  echo "-Dcdk-message-patterns.version=${VERSION}" >examples/java-app/.mvn/maven.config
   # install-file overwrites the artifact of the same version in ~/.m2 (a file
   # repository would be cached there once and never read again).
   mvn -B -q install:install-file -Dfile="$dir/cdk-message-patterns-${VERSION}.jar" -DpomFile="$dir/cdk-message-patterns-${VERSION}.pom"

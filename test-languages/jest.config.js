@@ -1,9 +1,11 @@
-// Language packages: the app of each language (examples/python-app,
-// examples/java-app, examples/go-app) installs the package built in dist/ and
-// must synthesize the same templates as the TypeScript twin (examples/ts-twin).
-// Run with `npx projen test:languages` (builds the packages first), or
-// `jest -c test-languages/jest.config.js` when dist/ holds them.
-// LANGUAGES=python,java limits the languages compared.
+// Every package of dist/, installed from its file into an app of its language:
+// the Python, Java and Go apps (examples/python-app, examples/java-app,
+// examples/go-app), a new TypeScript app with the npm tarball and a new Python
+// environment with the sdist must synthesize the same templates as the
+// TypeScript twin (examples/ts-twin); release.test.ts checks dist/ and runs
+// the publishers' dry runs. Run with `npx projen test:languages` after
+// `npx projen release` (or `build` and `package:languages`).
+// LANGUAGES=python,java,go,npm limits the apps.
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',

@@ -81,20 +81,24 @@ test('the README\'s two commands do what its table says', () => {
   // GIVEN the README's table of the two set-up commands
   const readme = readPage('README.md');
   expect(readme).toMatch(/^\| `npm run demo` \| The main job: installs the dependencies, starts a local AWS emulator, deploys every example app/m);
-  expect(readme).toMatch(/^\| `npm run check` \| The tests: installs the dependencies, builds the library with jsii, runs the linter and every unit test/m);
+  expect(readme).toMatch(/^\| `npm run check` \| The tests: installs the dependencies and builds a release as `npx projen release` does \(the version and changelog from the commits, jsii, the linter and every unit test/m);
 
   // THEN demo installs, bundles the handlers and runs a demo script that exists
   const demo = /^npm ci && projen bundle && ts-node .* ([\w/.-]+\.ts)$/.exec(PACKAGE.scripts.demo);
   expect(demo).not.toBeNull();
   expect(`${demo![1]} exists: ${fs.existsSync(path.join(ROOT, demo![1]))}`).toBe(`${demo![1]} exists: true`);
 
-  // AND check installs, builds (jsii, unit tests, lint), synthesizes the examples, the languages, then the integration suite
-  expect(PACKAGE.scripts.check).toBe('npm ci && projen build && projen synth:examples && projen test:languages && projen integ');
+  // AND check installs, builds a release (version, jsii, unit tests, lint, the four packages, the API gate), synthesizes
+  // the examples, installs the packages into the language apps, then runs the integration suite
+  expect(PACKAGE.scripts.check).toBe('npm ci && projen release && projen synth:examples && projen test:languages && projen integ');
   const steps = (task: string): string[] => (TASKS[task].steps ?? []).map((s: { spawn?: string; exec?: string; execArgs?: string[] }) =>
     s.spawn ?? s.exec ?? (s.execArgs ?? []).join(' '));
+  expect(steps('release')).toEqual(expect.arrayContaining(['bump', 'build', 'package:languages', 'api:compat', 'unbump']));
+  expect(steps('package:languages').join(' ')).toMatch(/language-apps\.sh package/);
+  expect(steps('api:compat').join(' ')).toMatch(/scripts\/api-compat\.ts/);
   expect(steps('build')).toEqual(expect.arrayContaining(['compile', 'test']));
   expect(steps('compile').join(' ')).toMatch(/^jsii\b/);
   expect(steps('test')).toEqual(expect.arrayContaining(['eslint']));
-  expect(steps('test:languages').join(' ')).toMatch(/language-apps\.sh package/);
+  expect(steps('test:languages').join(' ')).toMatch(/test-languages\/jest\.config\.js/);
   expect(steps('integ').join(' ')).toMatch(/integ\/jest\.config\.js/);
 });
