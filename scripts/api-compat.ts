@@ -134,6 +134,36 @@ function assemblyOfRelease(tag: string): string {
   }
 }
 
+export interface GateVerdict {
+  readonly pass: boolean;
+  readonly message: string;
+}
+
+/**
+ * The gate's decision on the changes since `tag`: it passes when jsii-diff finds no breaking change, or when a
+ * commit since the tag declares one; it fails on a breaking change no commit declares.
+ */
+export function gateVerdict(tag: string, comparison: ApiComparison, commitsSinceTag: readonly Commit[]): GateVerdict {
+  const { breaking, report } = comparison;
+  if (breaking.length === 0) {
+    return { pass: true, message: `api-compat: no breaking change to the public API since ${tag} (jsii-diff)` };
+  }
+  const declared = declaredBreakingChanges(commitsSinceTag);
+  const changes = breaking.map((line) => `  - ${line}`).join('\n');
+  if (declared.length > 0) {
+    const commits = declared.map((c) => `  ${c.sha.slice(0, 12)} ${c.message.split('\n')[0]}`).join('\n');
+    return { pass: true, message: `api-compat: ${breaking.length} breaking change(s) since ${tag}, declared by:\n${commits}\nThe changes:\n${changes}` };
+  }
+  return {
+    pass: false,
+    message:
+      `api-compat: ${breaking.length} breaking change(s) since ${tag} that no commit declares:\n${changes}\n\n` +
+      'Keep the API compatible, or declare the break in the commit that makes it: a "!" after the type ' +
+      '("feat!: ...") or a "BREAKING CHANGE: <what users must change>" footer. The release then raises the ' +
+      `major version (the minor before 1.0.0), and the changelog lists it (docs/releases.md).\n\njsii-diff's report:\n${report}`,
+  };
+}
+
 function main(): number {
   if (!fs.existsSync(path.join(ROOT, '.jsii'))) {
     console.error('api-compat: no .jsii in the project: compile first (npx projen compile)');
@@ -144,25 +174,9 @@ function main(): number {
     console.log('api-compat: no release tag (vX.Y.Z) in the history: this is the first release, there is no earlier API to compare with');
     return 0;
   }
-  const { breaking, report } = compareAssemblies(assemblyOfRelease(tag), ROOT);
-  if (breaking.length === 0) {
-    console.log(`api-compat: no breaking change to the public API since ${tag} (jsii-diff)`);
-    return 0;
-  }
-  const declared = declaredBreakingChanges(commitsOf(`${tag}..HEAD`));
-  const changes = breaking.map((line) => `  - ${line}`).join('\n');
-  if (declared.length > 0) {
-    const commits = declared.map((c) => `  ${c.sha.slice(0, 12)} ${c.message.split('\n')[0]}`).join('\n');
-    console.log(`api-compat: ${breaking.length} breaking change(s) since ${tag}, declared by:\n${commits}\nThe changes:\n${changes}`);
-    return 0;
-  }
-  console.error(
-    `api-compat: ${breaking.length} breaking change(s) since ${tag} that no commit declares:\n${changes}\n\n` +
-      'Keep the API compatible, or declare the break in the commit that makes it: a "!" after the type ' +
-      '("feat!: ...") or a "BREAKING CHANGE: <what users must change>" footer. The release then raises the ' +
-      `major version (the minor before 1.0.0), and the changelog lists it (docs/releases.md).\n\njsii-diff's report:\n${report}`,
-  );
-  return 1;
+  const verdict = gateVerdict(tag, compareAssemblies(assemblyOfRelease(tag), ROOT), commitsOf(`${tag}..HEAD`));
+  (verdict.pass ? console.log : console.error)(verdict.message);
+  return verdict.pass ? 0 : 1;
 }
 
 if (require.main === module) {

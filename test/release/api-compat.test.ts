@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareAssemblies, declaredBreakingChanges, newestReleaseTag } from '../../scripts/api-compat';
+import { compareAssemblies, declaredBreakingChanges, gateVerdict, newestReleaseTag } from '../../scripts/api-compat';
 
 /**
  * The API-compatibility gate of `npx projen release` (scripts/api-compat.ts):
@@ -97,5 +97,27 @@ describe('jsii-diff between two assemblies', () => {
     });
 
     expect(compareAssemblies(before, variant('with-prop')).breaking).toEqual([]);
+  });
+});
+
+describe('the gate', () => {
+  const removal = { breaking: ['CLASS cdk-message-patterns.QueueWithDlq: method grantRedrive has been removed [removed:cdk-message-patterns.QueueWithDlq.grantRedrive]'], report: '(report)' };
+  const commit = (message: string) => ({ sha: '0123456789abcdef0123456789abcdef01234567', message });
+
+  test('passes an API with no breaking change, whatever the commits say', () => {
+    expect(gateVerdict('v0.1.0', { breaking: [], report: '' }, [commit('feat: a new alarm')]).pass).toBe(true);
+  });
+
+  test('fails a breaking change that no commit since the release declares, naming the change and how to declare it', () => {
+    const verdict = gateVerdict('v0.1.0', removal, [commit('feat: a new alarm'), commit('fix: a typo')]);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.message).toContain('[removed:cdk-message-patterns.QueueWithDlq.grantRedrive]');
+    expect(verdict.message).toContain('BREAKING CHANGE:');
+  });
+
+  test('passes a breaking change that a commit declares, and names that commit', () => {
+    const verdict = gateVerdict('v0.1.0', removal, [commit('feat: a new alarm'), commit('feat!: grantRedrive is gone\n\nBREAKING CHANGE: use grantConsume')]);
+    expect(verdict.pass).toBe(true);
+    expect(verdict.message).toContain('0123456789ab feat!: grantRedrive is gone');
   });
 });
