@@ -40,7 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The project is built and tested by .ci/run (`npm run check`). The hosted workflows projen
   // writes are kept so that a fork on GitHub can publish: `release` (on every push to main: the
   // release below, then publib to npm, PyPI, Maven Central, the Go module repository and GitHub
-  // Releases), `upgrade-main` (a weekly pull request upgrading the dependencies) and
+  // Releases), `upgrade-main` (a daily pull request upgrading the dependencies) and
   // `pull-request-lint` (a pull request's title must be a conventional commit, since it becomes
   // the squashed commit the changelog and the next version are read from).
   github: true,
@@ -63,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // There is no tag before the first release, which is 0.1.0; after it, the commits decide.
   nextVersionCommand: '[ -n "$LATEST_TAG" ] || echo 0.1.0',
 
-  // Language packages (built by `npx projen package-all`).
+  // Language packages (built by `npx projen package:languages`, which `npx projen release` runs).
   publishToPypi: {
     distName: 'cdk-message-patterns',
     module: 'cdk_message_patterns',
